@@ -244,17 +244,34 @@ enum {
   EQP_ACT_TANH = 5
 };
 
-/* The tensor kernel: one implementation per process, shared by every plugin. All pointers
- * are device pointers of `device_type`; arrays are contiguous row-major with the given
- * leading dimensions; `dtype` is EQP_DTYPE_F32 or _F64; scalars are passed as double and
- * converted. Hot math takes positional arguments; a new parameter means a new entry (`_v2`).
- * Every op validates its arguments and returns EQP_ERR_INVALID_ARGUMENT with a sentence
- * rather than trapping. Thread-safe: ops may run concurrently on disjoint outputs. */
+/* The tensor kernel: one implementation per process, shared by every plugin.
+ *
+ * Conventions for every entry:
+ *  - Array pointers are device pointers of `device_type`, 64-byte alignment not required but
+ *    element alignment is; arrays are contiguous row-major with the given leading dimensions.
+ *    Scalar results (`out` of dot, max_abs_diff, count_nonfinite, argmax_rows) are HOST
+ *    memory, whatever the device.
+ *  - `dtype` is EQP_DTYPE_F32 or _F64; scalars are passed as double and converted. Sums of
+ *    dot and max_abs_diff accumulate in double; sum_rows and gemm in the tensor's dtype.
+ *  - Inputs and outputs may alias only when the comment says so, and then only as IDENTICAL
+ *    pointers; partial overlap is undefined.
+ *  - beta = 0 (gemm, axpby, sum_rows) ignores the old contents of the output, NaN included.
+ *  - NaN propagates: every elementwise op maps NaN to NaN, max_abs_diff returns NaN when any
+ *    difference is NaN, clip leaves NaN in place, argmax_rows returns the index of a row's
+ *    first NaN. Nothing is silently dropped.
+ *  - Sizes are ≥ 0; gemm's m, n, k and leading dimensions must fit in 31 bits (BLAS).
+ *  - Each entry validates its arguments and returns EQP_ERR_INVALID_ARGUMENT (bad size,
+ *    NULL pointer, small leading dimension, misaligned pointer, low > high) or
+ *    EQP_ERR_UNSUPPORTED (a dtype or activation this table does not implement) with a
+ *    sentence in `err`, written through the host's error API; it never traps.
+ *  - Hot math takes positional arguments; a new parameter means a new entry (`gemm_v2`).
+ *  - Thread-safe: ops may run concurrently on disjoint outputs. */
 typedef struct EQP_HostKernelApi {
   size_t struct_size;
   int32_t device_type; /* EQP_DEVICE_* this table serves */
   int32_t reserved;    /* 0 */
-  /* C[m×n] = alpha · op(A) · op(B) + beta · C, op(X) = X or Xᵀ (trans nonzero). */
+  /* C[m×n] = alpha · op(A) · op(B) + beta · C, op(X) = X or Xᵀ (trans nonzero). C must
+   * not overlap A or B. */
   EQP_Status (*gemm)(uint32_t dtype, int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
                      int64_t k, double alpha, const void *a, int64_t lda, const void *b,
                      int64_t ldb, double beta, void *c, int64_t ldc, EQP_Error *err);
@@ -262,7 +279,7 @@ typedef struct EQP_HostKernelApi {
    * batch×m and b batch×n (the Hebbian term of EP). */
   EQP_Status (*outer_acc)(uint32_t dtype, int64_t batch, int64_t m, int64_t n, double alpha,
                           const void *a, const void *b, void *c, EQP_Error *err);
-  /* y = act(x), elementwise over n; x and y may alias. */
+  /* y = act(x), elementwise over n; x and y may alias. Unknown act: UNSUPPORTED. */
   EQP_Status (*activate)(uint32_t dtype, int32_t act, int64_t n, const void *x, void *y,
                          EQP_Error *err);
   /* y = act'(x) elementwise; x and y may alias. */
@@ -280,12 +297,12 @@ typedef struct EQP_HostKernelApi {
   /* v = alpha · Σ_r x[r, :] + beta · v (bias gradients). */
   EQP_Status (*sum_rows)(uint32_t dtype, int64_t rows, int64_t cols, double alpha,
                          const void *x, double beta, void *v, EQP_Error *err);
-  /* x = clamp(x, low, high) elementwise. */
+  /* x = clamp(x, low, high) elementwise; low ≤ high, neither NaN. */
   EQP_Status (*clip)(uint32_t dtype, int64_t n, double low, double high, void *x,
                      EQP_Error *err);
   EQP_Status (*fill)(uint32_t dtype, int64_t n, double value, void *x, EQP_Error *err);
-  /* y = x, n elements; converts when the dtypes differ (f32 <-> f64). */
-  EQP_Status (*convert)(uint32_t x_dtype, const void *x, uint32_t y_dtype, void *y, int64_t n,
+  /* y = x, n elements; converts when the dtypes differ (f32 <-> f64, round to nearest). */
+  EQP_Status (*convert)(uint32_t x_dtype, uint32_t y_dtype, int64_t n, const void *x, void *y,
                         EQP_Error *err);
   /* *out = Σ x ⊙ y, accumulated in double. */
   EQP_Status (*dot)(uint32_t dtype, int64_t n, const void *x, const void *y, double *out,
@@ -293,7 +310,7 @@ typedef struct EQP_HostKernelApi {
   /* *out = max |x − y| (convergence test); 0 for n = 0. */
   EQP_Status (*max_abs_diff)(uint32_t dtype, int64_t n, const void *x, const void *y,
                              double *out, EQP_Error *err);
-  /* out[r] = index of the first maximum of row r (rows × cols); out is host memory. */
+  /* out[r] = index of the first maximum of row r (rows × cols; cols ≥ 1 when rows > 0). */
   EQP_Status (*argmax_rows)(uint32_t dtype, int64_t rows, int64_t cols, const void *x,
                             int64_t *out, EQP_Error *err);
   /* *out = number of NaN or infinite elements. */
