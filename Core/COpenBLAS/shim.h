@@ -1,0 +1,3 @@
+// Debian's libopenblas-dev puts cblas.h under the openblas-pthread include path that
+// pkg-config reports.
+#include <cblas.h>
