@@ -1,0 +1,93 @@
+@preconcurrency import CEqprop
+import Foundation
+
+/// Every plugin found on a search path, after validation, shadowing and duplicate checks.
+public struct PluginCatalog: Sendable {
+  /// The plugins in effect, sorted by kind then id.
+  public private(set) var plugins: [PluginRecord] = []
+  /// Files and plugins refused, each with its sentence.
+  public private(set) var refusals: [PluginRefusal] = []
+  /// Shadowing notices: an id found in an earlier folder hides a later one (as PATH does).
+  public private(set) var notices: [String] = []
+  /// Ids defined twice within one folder: unusable until one file is removed.
+  private var ambiguous: [String: String] = [:]
+
+  /// Loads every `*.so` in the search path's folders (sorted by name within a folder).
+  public static func load(_ searchPath: PluginSearchPath) -> PluginCatalog {
+    var catalog = PluginCatalog()
+    var chosen: [String: PluginRecord] = [:]
+    for folder in searchPath.folders {
+      var inFolder: [String: PluginRecord] = [:]
+      for file in libraryFiles(in: folder) {
+        let outcome = PluginLoader.load(file: file)
+        catalog.refusals += outcome.refusals
+        for plugin in outcome.plugins {
+          let key = "\(plugin.kind.name)/\(plugin.id)"
+          if let twin = inFolder[key] {
+            let message =
+              "\(plugin.kind.name) id '\(plugin.id)' is defined twice in \(folder): by "
+              + "\(twin.file) and by \(plugin.file); remove one"
+            catalog.refusals.append(PluginRefusal(file: plugin.file, plugin: plugin.id, reason: message))
+            catalog.ambiguous[key] = message
+            continue
+          }
+          inFolder[key] = plugin
+          if let earlier = chosen[key] {
+            catalog.notices.append(
+              "\(plugin.kind.name) '\(plugin.id)' in \(plugin.file) is shadowed by "
+                + "\(earlier.file), which comes earlier in the search path")
+          } else {
+            chosen[key] = plugin
+          }
+        }
+      }
+    }
+    for key in catalog.ambiguous.keys { chosen[key] = nil }
+    catalog.plugins = chosen.values.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
+    return catalog
+  }
+
+  /// The plugin of `kind` with `id`, or an error saying what exists instead.
+  public func find(_ kind: PluginKind, id: String) throws(PluginFailure) -> PluginRecord {
+    if let plugin = plugins.first(where: { $0.kind == kind && $0.id == id }) { return plugin }
+    if let message = ambiguous["\(kind.name)/\(id)"] { throw PluginFailure(message) }
+    let available = plugins.filter { $0.kind == kind }.map(\.id)
+    let refused = refusals.filter { $0.plugin == id }.map(\.description)
+    var message = "no \(kind.name) plugin with id '\(id)' was found"
+    message += available.isEmpty ? "; none are installed" : "; available: \(available.joined(separator: ", "))"
+    if !refused.isEmpty { message += "; refused: " + refused.joined(separator: "; ") }
+    throw PluginFailure(message)
+  }
+
+  private static func libraryFiles(in folder: String) -> [String] {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+      return []
+    }
+    // readdir order is arbitrary: sort so shadowing and duplicate messages are stable.
+    return names.filter { $0.hasSuffix(".so") }.sorted().map { folder + "/" + $0 }
+  }
+}
+
+/// Opens one library file and validates what its entry returns.
+enum PluginLoader {
+  static func load(file: String) -> LibraryValidator.Outcome {
+    let validator = LibraryValidator(path: file)
+    let library: DynamicLibrary
+    switch DynamicLibrary.open(file) {
+    case .failure(let failure):
+      return .init(refusals: [PluginRefusal(file: file, plugin: nil, reason: failure.message)])
+    case .success(let opened): library = opened
+    }
+    switch library.symbol("eqp_plugin_entry") {
+    case .failure(let failure):
+      return .init(
+        refusals: [
+          PluginRefusal(
+            file: file, plugin: nil, reason: failure.message + "; is it an eqprop plugin?")
+        ])
+    case .success(let address):
+      let entry = unsafeBitCast(address, to: EQP_PluginEntryFn.self)
+      return validator.validate(entryResult: entry(HostTables.info))
+    }
+  }
+}

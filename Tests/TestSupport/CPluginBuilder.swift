@@ -1,0 +1,45 @@
+import Foundation
+
+/// Builds small C plugins for the tests with the one `cc` command a plugin author uses.
+public enum CPluginBuilder {
+  /// A fresh empty folder under the system's temporary folder.
+  public static func temporaryFolder(_ name: String = "eqprop-test") throws -> String {
+    let path = NSTemporaryDirectory() + name + "-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  /// Compiles `source` into `folder/lib<name>.so` with `cc -shared -fPIC -std=c11 -Wall
+  /// -Wextra -Werror`, against `includeFolder` (the current header unless a fixture's).
+  @discardableResult
+  public static func build(
+    source: String, name: String, into folder: String, defines: [String] = [],
+    includeFolder: String = RepositoryPaths.includeFolder
+  ) throws -> String {
+    let output = "\(folder)/lib\(name).so"
+    let arguments =
+      ["-shared", "-fPIC", "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", includeFolder]
+      + defines.map { "-D\($0)" } + [source, "-o", output]
+    let result = try ProcessRunner.run("/usr/bin/env", ["cc"] + arguments)
+    guard result.status == 0 else {
+      throw BuildFailure(message: "cc \(arguments.joined(separator: " ")) failed:\n\(result.standardError)")
+    }
+    return output
+  }
+
+  /// The fixture plugin (Tests/Fixtures/plugins/fixture_plugin.c) with `defines`.
+  @discardableResult
+  public static func fixture(
+    _ defines: [String] = [], name: String = "fixture", into folder: String,
+    includeFolder: String = RepositoryPaths.includeFolder
+  ) throws -> String {
+    try build(
+      source: RepositoryPaths.fixtures + "/plugins/fixture_plugin.c", name: name, into: folder,
+      defines: defines, includeFolder: includeFolder)
+  }
+}
+
+public struct BuildFailure: Error, CustomStringConvertible {
+  public var message: String
+  public var description: String { message }
+}
