@@ -1,0 +1,172 @@
+@preconcurrency import CEqprop
+
+/// A training run's config: the host's own sections checked against `HostSchema`, the three
+/// plugin sections against their plugins' option lists, all defaults filled in.
+public struct RunConfig: Sendable {
+  public var name: String
+  public var seed: UInt64
+  public var dtype: UInt32
+  public var epochs: Int
+  public var batchSize: Int
+  public var testBatchSize: Int
+  /// Use only the first N training / test examples (0: all).
+  public var trainLimit: Int
+  public var testLimit: Int
+  public var dataFolder: String?
+  public var learningRates: [Double]
+  public var momentum: Double
+  public var model: PluginSection
+  public var dynamics: PluginSection
+  public var learner: PluginSection
+
+  /// One plugin's section: the chosen plugin and its resolved options.
+  public struct PluginSection: @unchecked Sendable {
+    public var plugin: PluginRecord
+    public var options: ConfigValue
+  }
+
+  /// The resolved config as YAML: every key, defaults included (saved beside the weights).
+  public var resolved: ConfigValue
+
+  /// Command-line values that replace the file's.
+  public struct Overrides: Sendable {
+    public var epochs: Int?
+    public var seed: UInt64?
+    public var dataFolder: String?
+    public init(epochs: Int? = nil, seed: UInt64? = nil, dataFolder: String? = nil) {
+      self.epochs = epochs
+      self.seed = seed
+      self.dataFolder = dataFolder
+    }
+  }
+
+  public static func load(
+    file: String, catalog: PluginCatalog, overrides: Overrides = Overrides()
+  ) throws(ConfigError) -> RunConfig {
+    try resolve(ConfigParser.parse(file: file), source: file, catalog: catalog, overrides: overrides)
+  }
+
+  public static func resolve(
+    _ root: ConfigValue, source: String, catalog: PluginCatalog, overrides: Overrides = Overrides()
+  ) throws(ConfigError) -> RunConfig {
+    guard case .map(let entries) = root else {
+      throw ConfigError("\(source): the top level must be a map of sections")
+    }
+    let sections = ["name", "seed", "dtype", "model", "dynamics", "learner", "optimizer", "training", "data"]
+    for entry in entries where !sections.contains(entry.key) {
+      var message = "\(source): \(entry.key): unknown section"
+      if let guess = Spelling.closest(to: entry.key, among: sections) { message += "; did you mean '\(guess)'?" }
+      throw ConfigError(message + " (known: \(sections.joined(separator: ", ")))")
+    }
+    let top = try OptionValidator(options: HostSchema.top, extraKeys: ["model", "dynamics", "learner", "optimizer", "training", "data"])
+      .resolve(root, path: "config")
+    let training = try OptionValidator(options: HostSchema.training).resolve(root["training"], path: "training")
+    let optimizer = try OptionValidator(options: HostSchema.optimizer).resolve(root["optimizer"], path: "optimizer")
+    let data = try OptionValidator(options: HostSchema.data).resolve(root["data"], path: "data")
+    let model = try pluginSection(root, "model", .model, catalog)
+    let dynamics = try pluginSection(root, "dynamics", .dynamics, catalog)
+    let learner = try pluginSection(root, "learner", .learner, catalog)
+
+    func int(_ section: ConfigValue, _ key: String) -> Int {
+      if case .int(let value)? = section[key] { return Int(value) }
+      return 0
+    }
+    func string(_ section: ConfigValue, _ key: String) -> String {
+      if case .string(let value)? = section[key] { return value }
+      return ""
+    }
+    let dtypeName = string(top, "dtype")
+    let dtype: UInt32
+    switch dtypeName {
+    case "f32": dtype = UInt32(EQP_DTYPE_F32)
+    case "f64": dtype = UInt32(EQP_DTYPE_F64)
+    default: throw ConfigError("dtype: \"\(dtypeName)\" is not one of f32, f64")
+    }
+    var rates: [Double] = []
+    if case .list(let values)? = optimizer["lr"] { rates = values.compactMap(\.number) }
+    let seed = overrides.seed ?? UInt64(int(top, "seed"))
+    let epochs = overrides.epochs ?? int(training, "epochs")
+    let folder = overrides.dataFolder ?? string(data, "dir")
+    var trainingResolved = training
+    var topResolved = top
+    if case .map(var entries) = trainingResolved, let index = entries.firstIndex(where: { $0.key == "epochs" }) {
+      entries[index].value = .int(Int64(epochs))
+      trainingResolved = .map(entries)
+    }
+    if case .map(var entries) = topResolved, let index = entries.firstIndex(where: { $0.key == "seed" }) {
+      entries[index].value = .int(Int64(seed))
+      topResolved = .map(entries)
+    }
+    let resolvedTop: [(key: String, value: ConfigValue)] =
+      (topResolved.mapEntries.filter { !["model", "dynamics", "learner", "optimizer", "training", "data"].contains($0.key) })
+      + [("model", model.options), ("dynamics", dynamics.options), ("learner", learner.options),
+        ("optimizer", optimizer), ("training", trainingResolved), ("data", .map([("dir", .string(folder))]))]
+    guard epochs >= 1 else { throw ConfigError("training.epochs: \(epochs) must be at least 1") }
+    return RunConfig(
+      name: string(top, "name"), seed: seed, dtype: dtype, epochs: epochs,
+      batchSize: int(training, "batch_size"), testBatchSize: int(training, "test_batch_size"),
+      trainLimit: int(training, "train_limit"), testLimit: int(training, "test_limit"),
+      dataFolder: folder.isEmpty ? nil : folder, learningRates: rates,
+      momentum: optimizer["momentum"]?.number ?? 0, model: model, dynamics: dynamics,
+      learner: learner, resolved: .map(resolvedTop))
+  }
+
+  private static func pluginSection(
+    _ root: ConfigValue, _ key: String, _ kind: PluginKind, _ catalog: PluginCatalog
+  ) throws(ConfigError) -> PluginSection {
+    guard let section = root[key] else {
+      throw ConfigError("\(key): missing; name the \(kind.name) plugin with \(key).id")
+    }
+    guard case .string(let id)? = section["id"] else {
+      throw ConfigError("\(key).id: missing or not a string; it names the \(kind.name) plugin")
+    }
+    let plugin: PluginRecord
+    do {
+      plugin = try catalog.find(kind, id: id)
+    } catch {
+      throw ConfigError("\(key).id: \(error.message)")
+    }
+    let options = try OptionValidator(options: plugin.options, extraKeys: ["id"]).resolve(section, path: key)
+    return PluginSection(plugin: plugin, options: options)
+  }
+}
+
+extension ConfigValue {
+  /// The entries of a map (empty for anything else).
+  var mapEntries: [(key: String, value: ConfigValue)] {
+    if case .map(let entries) = self { return entries }
+    return []
+  }
+}
+
+/// The host's own config sections, described with the same option specs plugins use.
+enum HostSchema {
+  static func option(
+    _ name: String, _ type: Int, _ defaultValue: String?, _ doc: String, min: Double? = nil,
+    max: Double? = nil
+  ) -> OptionInfo {
+    OptionInfo(
+      name: name, type: UInt32(type), required: defaultValue == nil, defaultValue: defaultValue,
+      doc: doc, min: min, max: max)
+  }
+
+  static let top = [
+    option("name", EQP_OPT_STRING, "run", "the run's name (the default run folder is runs/NAME)"),
+    option("seed", EQP_OPT_INT, "0", "seeds initialisation, shuffling and random β signs", min: 0),
+    option("dtype", EQP_OPT_STRING, "f32", "f32 for training, f64 for checks"),
+  ]
+  static let training = [
+    option("epochs", EQP_OPT_INT, "1", "passes over the training set", min: 1),
+    option("batch_size", EQP_OPT_INT, "20", "minibatch size B", min: 1),
+    option("test_batch_size", EQP_OPT_INT, "1000", "batch size of evaluation", min: 1),
+    option("train_limit", EQP_OPT_INT, "0", "train on the first N examples only (0: all)", min: 0),
+    option("test_limit", EQP_OPT_INT, "0", "evaluate on the first N test examples (0: all)", min: 0),
+  ]
+  static let optimizer = [
+    option("lr", EQP_OPT_FLOAT_LIST, nil, "learning rate per parameter group, output → input", min: 0),
+    option("momentum", EQP_OPT_FLOAT, "0", "SGD momentum (the papers use 0)", min: 0, max: 0.999),
+  ]
+  static let data = [
+    option("dir", EQP_OPT_STRING, "", "IDX folder (empty: Debian's Fashion-MNIST)"),
+  ]
+}

@@ -1,0 +1,163 @@
+@preconcurrency import CEqprop
+
+/// A created model instance and what it declared (behind `EQP_ModelHandle *`).
+public final class ModelBinding {
+  /// One state layer as the model declared it.
+  public struct Layer: Sendable {
+    public var name: String
+    public var shape: [Int64]
+    public var perExample: Int
+  }
+
+  /// One parameter tensor as the model declared it.
+  public struct Parameter: Sendable {
+    public var name: String
+    public var shape: [Int64]
+    public var learningRateGroup: Int
+  }
+
+  public let plugin: PluginRecord
+  public let dtype: UInt32
+  public let layers: [Layer]
+  public let parameters: [Parameter]
+  public let inputShape: [Int64]
+  public let classCount: Int
+  let vtable: EQP_ModelVTable
+  let instance: OpaquePointer
+  /// The layout as the model filled it (host-sized struct), at a stable address for as long
+  /// as this binding lives: dynamics and learners may keep the pointer.
+  let layout: UnsafeMutablePointer<EQP_ModelLayout>
+  let options: PluginOptions
+  private var workspaces: [Int: OpaquePointer] = [:]
+
+  init(_ section: RunConfig.PluginSection, dtype: UInt32) throws(PluginFailure) {
+    guard case .model(let vtable) = section.plugin.vtable else {
+      throw PluginFailure("\(section.plugin.id) is not a model")
+    }
+    try section.plugin.library.initialize()
+    plugin = section.plugin
+    self.vtable = vtable
+    self.dtype = dtype
+    options = PluginOptions(values: section.options, path: "model")
+    var args = EQP_ModelCreateArgs()
+    args.struct_size = Int(EQP_ModelCreateArgs_STRUCT_SIZE)
+    args.options = options.pointer
+    args.dtype = dtype
+    args.device_type = Int32(EQP_DEVICE_CPU)
+    var created: OpaquePointer?
+    let sink = ErrorSink()
+    try PluginCall.check(vtable.create(&args, &created, sink.pointer), sink, plugin, "create")
+    guard let created else { throw PluginCall.failure(plugin, "create", "returned no instance") }
+    instance = created
+    var layout = EQP_ModelLayout()
+    layout.struct_size = Int(EQP_ModelLayout_STRUCT_SIZE)
+    let status = vtable.describe(created, &layout, sink.pointer)
+    do throws(PluginFailure) {
+      try PluginCall.check(status, sink, plugin, "describe")
+      (layers, parameters, inputShape) = try Self.read(layout, plugin)
+    } catch {
+      vtable.destroy(created)
+      throw error
+    }
+    self.layout = .allocate(capacity: 1)
+    self.layout.initialize(to: layout)
+    classCount = Int(layout.class_count)
+  }
+
+  deinit {
+    for workspace in workspaces.values { vtable.workspace_destroy(instance, workspace) }
+    vtable.destroy(instance)
+    layout.deallocate()
+  }
+
+  var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+
+  static func from(_ pointer: OpaquePointer) -> ModelBinding {
+    Unmanaged<ModelBinding>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+  }
+
+  /// The model's workspace for a batch size, made on first use and kept.
+  func workspace(batch: Int) throws(PluginFailure) -> OpaquePointer {
+    if let existing = workspaces[batch] { return existing }
+    var made: OpaquePointer?
+    let sink = ErrorSink()
+    try PluginCall.check(
+      vtable.workspace_create(instance, Int64(batch), dtype, &made, sink.pointer), sink, plugin,
+      "workspace_create")
+    guard let made else { throw PluginCall.failure(plugin, "workspace_create", "returned no workspace") }
+    workspaces[batch] = made
+    return made
+  }
+
+  /// Shapes of θ, for allocation.
+  var parameterShapes: [[Int64]] { parameters.map(\.shape) }
+
+  /// Shapes of the states for a batch.
+  func stateShapes(batch: Int) -> [[Int64]] { layers.map { [Int64(batch)] + $0.shape } }
+
+  private static func read(_ layout: EQP_ModelLayout, _ plugin: PluginRecord) throws(PluginFailure)
+    -> ([Layer], [Parameter], [Int64])
+  {
+    func bad(_ reason: String) -> PluginFailure { PluginCall.failure(plugin, "describe", reason) }
+    guard layout.layer_count >= 1, layout.layer_count <= 1024, let layerArray = layout.layers else {
+      throw bad("layer_count is \(layout.layer_count) or layers is NULL")
+    }
+    var layers: [Layer] = []
+    for index in 0..<layout.layer_count {
+      guard let pointer = layerArray[index] else { throw bad("layers[\(index)] is NULL") }
+      let raw = ForeignStruct<EQP_LayerSpec>(UnsafeRawPointer(pointer))
+      guard raw.size >= Int(EQP_LayerSpec_STRUCT_SIZE) else { throw bad("layers[\(index)].struct_size is \(raw.size)") }
+      let spec = raw.zeroExtendedCopy(EQP_LayerSpec())
+      let shape = try shapeOf(spec.ndim, spec.shape, "layers[\(index)]", bad)
+      layers.append(
+        Layer(
+          name: spec.name.map { String(cString: $0) } ?? "s\(index)", shape: shape,
+          perExample: shape.reduce(1) { $0 * Int($1) }))
+    }
+    guard layout.param_count <= 4096, layout.param_count == 0 || layout.params != nil else {
+      throw bad("param_count is \(layout.param_count) but params is NULL")
+    }
+    var parameters: [Parameter] = []
+    for index in 0..<layout.param_count {
+      guard let pointer = layout.params?[index] else { throw bad("params[\(index)] is NULL") }
+      let raw = ForeignStruct<EQP_ParamSpec>(UnsafeRawPointer(pointer))
+      guard raw.size >= Int(EQP_ParamSpec_STRUCT_SIZE) else { throw bad("params[\(index)].struct_size is \(raw.size)") }
+      let spec = raw.zeroExtendedCopy(EQP_ParamSpec())
+      guard let name = spec.name.map({ String(cString: $0) }), !name.isEmpty else {
+        throw bad("params[\(index)].name is NULL")
+      }
+      parameters.append(
+        Parameter(
+          name: name, shape: try shapeOf(spec.ndim, spec.shape, "params[\(index)]", bad),
+          learningRateGroup: Int(spec.lr_group)))
+    }
+    let names = parameters.map(\.name)
+    if Set(names).count != names.count { throw bad("parameter names are not unique: \(names)") }
+    let input = try shapeOf(layout.input_ndim, layout.input_shape, "input_shape", bad)
+    guard layout.class_count >= 1 else { throw bad("class_count is \(layout.class_count)") }
+    return (layers, parameters, input)
+  }
+
+  private static func shapeOf(
+    _ ndim: Int32, _ shape: UnsafePointer<Int64>?, _ what: String, _ bad: (String) -> PluginFailure
+  ) throws(PluginFailure) -> [Int64] {
+    guard (0...8).contains(ndim), ndim == 0 || shape != nil else { throw bad("\(what) has ndim \(ndim)") }
+    let extents = (0..<Int(ndim)).map { shape?[$0] ?? 0 }
+    guard extents.allSatisfy({ $0 >= 1 && $0 <= 1 << 31 }) else { throw bad("\(what) has shape \(extents)") }
+    return extents
+  }
+}
+
+/// Turning a plugin call's status into a `PluginFailure` that names the plugin and call.
+enum PluginCall {
+  static func check(
+    _ status: EQP_Status, _ sink: ErrorSink, _ plugin: PluginRecord, _ call: String
+  ) throws(PluginFailure) {
+    guard status != EQP_Status(EQP_OK) else { return }
+    throw failure(plugin, call, sink.describe(status))
+  }
+
+  static func failure(_ plugin: PluginRecord, _ call: String, _ reason: String) -> PluginFailure {
+    PluginFailure("\(plugin.kind.name) '\(plugin.id)' (\(plugin.file)): \(call) failed: \(reason)")
+  }
+}

@@ -1,0 +1,41 @@
+/// One stored state per training example (Scellier & Bengio 2017's persistent particles),
+/// kept by the host: a free phase with persistence starts from each example's stored state
+/// and writes its final state back.
+final class PersistentStates {
+  /// Per layer: examples × per-example elements, in the session's dtype, as raw bytes.
+  private var storage: [[UInt8]]
+  private let bytesPerExample: [Int]
+
+  init(exampleCount: Int, layerSizes: [Int], elementSize: Int) {
+    bytesPerExample = layerSizes.map { $0 * elementSize }
+    storage = bytesPerExample.map { [UInt8](repeating: 0, count: $0 * exampleCount) }
+  }
+
+  /// Copies the stored states of `examples` into the batch's state tensors.
+  func load(_ examples: [Int], into states: TensorSet) {
+    for layer in 0..<states.count {
+      guard let target = states.data(layer) else { continue }
+      let size = bytesPerExample[layer]
+      storage[layer].withUnsafeBytes { source in
+        for (row, example) in examples.enumerated() {
+          guard let base = source.baseAddress else { return }
+          (target + row * size).copyMemory(from: base + example * size, byteCount: size)
+        }
+      }
+    }
+  }
+
+  /// Stores the batch's states as those of `examples`.
+  func store(_ examples: [Int], from states: TensorSet) {
+    for layer in 0..<states.count {
+      guard let origin = states.data(layer) else { continue }
+      let size = bytesPerExample[layer]
+      storage[layer].withUnsafeMutableBytes { target in
+        for (row, example) in examples.enumerated() {
+          guard let base = target.baseAddress else { return }
+          (base + example * size).copyMemory(from: origin + row * size, byteCount: size)
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,351 @@
+@preconcurrency import CEqprop
+
+/// One training session (behind `EQP_Session *`): the model, dynamics and learner instances,
+/// θ and the optimizer, the current minibatch, and the services learners call.
+///
+/// Calls from plugins pass the caller's error sink down to the model and dynamics, so a
+/// failure deep inside reaches the user with every layer's context.
+public final class TrainingSession {
+  public let config: RunConfig
+  public let model: ModelBinding
+  let dynamics: DynamicsBinding
+  let learner: LearnerBinding
+  let parameters: TensorSet
+  let optimizer: Optimizer
+  let rng: RandomStream
+  let kernel: KernelAccess
+  let persistent: PersistentStates?
+
+  // The current minibatch.
+  private(set) var batchSize = 0
+  private var input: TensorSet?
+  private var target: TensorSet?
+  private var scores: TensorSet?
+  private var labels: [Int] = []
+  private var examples: [Int] = []
+  private var workspace: OpaquePointer?
+  private var gradients: TensorSet
+  /// Sets made by the learner through states_create/grads_create, alive until the session ends
+  /// or the learner destroys them.
+  private var learnerSets: [ObjectIdentifier: TensorSet] = [:]
+  private var lossScratch: [Double] = []
+  private var predictionScratch: [Int64] = []
+  /// Metrics logged by plugins during the current epoch: sum and count per name.
+  public private(set) var metrics: [String: (sum: Double, count: Int)] = [:]
+
+  /// Creates the instances, allocates θ and initialises it from the seed.
+  public init(config: RunConfig, trainingExamples: Int) throws(PluginFailure) {
+    self.config = config
+    model = try ModelBinding(config.model, dtype: config.dtype)
+    dynamics = try DynamicsBinding(config.dynamics, model: model)
+    learner = try LearnerBinding(config.learner, model: model)
+    rng = RandomStream(seed: config.seed)
+    kernel = KernelAccess(dtype: config.dtype)
+    parameters = try TensorSet(dtype: config.dtype, shapes: model.parameterShapes)
+    gradients = try TensorSet(dtype: config.dtype, shapes: model.parameterShapes)
+    optimizer = try Optimizer(
+      rates: config.learningRates, momentum: config.momentum,
+      groups: model.parameters.map(\.learningRateGroup), shapes: model.parameterShapes,
+      dtype: config.dtype)
+    persistent =
+      dynamics.info.persistent != 0
+      ? PersistentStates(
+        exampleCount: trainingExamples, layerSizes: model.layers.map(\.perExample),
+        elementSize: HostMemory.elementSize(config.dtype) ?? 4)
+      : nil
+    let sink = ErrorSink()
+    let status = model.vtable.init_params(model.instance, parameters.views, parameters.count, rng.pointer, sink.pointer)
+    try PluginCall.check(status, sink, model.plugin, "init_params")
+  }
+
+  var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+
+  static func from(_ pointer: OpaquePointer) -> TrainingSession {
+    Unmanaged<TrainingSession>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+  }
+
+  // MARK: Minibatches
+
+  /// Loads a minibatch: `fill` writes x [B, input] and the one-hot y [B, classes] (zeroed
+  /// buffers of the session's dtype); then the model caches its input terms.
+  public func beginBatch(
+    examples: [Int], labels: [Int],
+    fill: (_ input: UnsafeMutableRawPointer, _ target: UnsafeMutableRawPointer) -> Void
+  ) throws(PluginFailure) {
+    let size = examples.count
+    if size != batchSize || input == nil {
+      input = try TensorSet(dtype: config.dtype, shapes: [[Int64(size)] + model.inputShape])
+      target = try TensorSet(dtype: config.dtype, shapes: [[Int64(size), Int64(model.classCount)]])
+      scores = try TensorSet(dtype: config.dtype, shapes: [[Int64(size), Int64(model.classCount)]])
+      workspace = try model.workspace(batch: size)
+      lossScratch = [Double](repeating: 0, count: size)
+      predictionScratch = [Int64](repeating: 0, count: size)
+      batchSize = size
+    }
+    self.examples = examples
+    self.labels = labels
+    guard let input, let target, let x = input.data(0), let y = target.data(0) else {
+      throw PluginFailure("internal: batch buffers missing")
+    }
+    fill(x, y)
+    try prepareModel()
+  }
+
+  /// Runs the learner on the current batch and applies its estimate.
+  public func trainBatch(epoch: Int, index: Int) throws(PluginFailure) -> (lossSum: Double, errors: Int64) {
+    gradients.zero()
+    var args = EQP_BatchArgs()
+    args.struct_size = Int(EQP_BatchArgs_STRUCT_SIZE)
+    args.grads = gradients.pointer
+    args.epoch = Int64(epoch)
+    args.batch_index = Int64(index)
+    var result = EQP_BatchResult()
+    result.struct_size = Int(EQP_BatchResult_STRUCT_SIZE)
+    let sink = ErrorSink()
+    let status = learner.vtable.train_batch(learner.instance, pointer, &args, &result, sink.pointer)
+    try PluginCall.check(status, sink, learner.plugin, "train_batch (epoch \(epoch + 1), batch \(index + 1))")
+    if result.applied == 0 {
+      try optimizer.apply(gradients, to: parameters, scale: 1, kernel: kernel)
+      try checkFinite(parameters, what: "θ after the update of batch \(index + 1)", names: model.parameters.map(\.name))
+    }
+    return (result.loss_sum, result.errors)
+  }
+
+  /// Free phase from zero on the current batch; errors counted (evaluation).
+  public func evaluateBatch() throws(PluginFailure) -> (lossSum: Double, errors: Int64) {
+    let states = try TensorSet(dtype: config.dtype, shapes: model.stateShapes(batch: batchSize))
+    let sink = ErrorSink()
+    var args = EQP_RelaxArgs()
+    args.struct_size = Int(EQP_RelaxArgs_STRUCT_SIZE)
+    args.states = states.pointer
+    args.start = UInt32(EQP_START_ZERO)
+    var result = EQP_RunResult()
+    try PluginCall.check(relax(args, &result, sink.pointer), sink, dynamics.plugin, "run (evaluation)")
+    var loss = 0.0
+    var errors: Int64 = 0
+    try PluginCall.check(evaluate(states, &loss, &errors, sink.pointer), sink, model.plugin, "evaluate")
+    return (loss, errors)
+  }
+
+  /// The values of θ, by parameter name (for checkpoints and tests).
+  public func parameterValues() -> [(name: String, shape: [Int64], values: [Double])] {
+    model.parameters.enumerated().map { index, parameter in
+      (parameter.name, parameter.shape, parameters.values(index))
+    }
+  }
+
+  /// Raw bytes of θ tensor `index` in the session's dtype.
+  public func parameterBytes(_ index: Int) -> [UInt8] {
+    guard let data = parameters.data(index) else { return [] }
+    return Array(UnsafeRawBufferPointer(start: data, count: parameters.byteCount(index)))
+  }
+
+  /// Replaces θ tensor `index` with raw bytes of the session's dtype (a checkpoint).
+  public func setParameterBytes(_ index: Int, _ bytes: [UInt8]) throws(PluginFailure) {
+    guard index < parameters.count, bytes.count == parameters.byteCount(index), let data = parameters.data(index)
+    else {
+      throw PluginFailure(
+        "parameter \(index) needs \(index < parameters.count ? parameters.byteCount(index) : 0) bytes, got \(bytes.count)")
+    }
+    bytes.withUnsafeBytes { source in
+      if let base = source.baseAddress { data.copyMemory(from: base, byteCount: bytes.count) }
+    }
+  }
+
+  public func resetMetrics() { metrics = [:] }
+
+  // MARK: Services for plugins (EQP_HostSessionApi)
+
+  func makeSet(shapes: [[Int64]], out: UnsafeMutablePointer<OpaquePointer?>?, err: OpaquePointer?) -> EQP_Status {
+    guard let out else { return refuse(err, EQP_ERR_INVALID_ARGUMENT, "session: out is NULL") }
+    do {
+      let set = try TensorSet(dtype: config.dtype, shapes: shapes)
+      learnerSets[ObjectIdentifier(set)] = set
+      out.pointee = set.pointer
+      return EQP_Status(EQP_OK)
+    } catch {
+      return refuse(err, EQP_ERR_OUT_OF_MEMORY, error.message)
+    }
+  }
+
+  func states(out: UnsafeMutablePointer<OpaquePointer?>?, err: OpaquePointer?) -> EQP_Status {
+    makeSet(shapes: model.stateShapes(batch: batchSize), out: out, err: err)
+  }
+
+  func grads(out: UnsafeMutablePointer<OpaquePointer?>?, err: OpaquePointer?) -> EQP_Status {
+    makeSet(shapes: model.parameterShapes, out: out, err: err)
+  }
+
+  func destroy(_ set: OpaquePointer) { learnerSets[ObjectIdentifier(TensorSet.from(set))] = nil }
+
+  var parametersPointer: OpaquePointer { parameters.pointer }
+
+  /// Runs the dynamics on `args.states`, handling the start policy and persistent states.
+  func relax(_ args: EQP_RelaxArgs, _ result: UnsafeMutablePointer<EQP_RunResult>?, _ err: OpaquePointer?)
+    -> EQP_Status
+  {
+    guard let handle = args.states, let result else {
+      return refuse(err, EQP_ERR_INVALID_ARGUMENT, "session.relax: states or out is NULL")
+    }
+    let states = TensorSet.from(handle)
+    var start = Int(args.start)
+    if start == EQP_START_DEFAULT { start = persistent == nil ? EQP_START_ZERO : EQP_START_PERSISTENT }
+    switch start {
+    case EQP_START_ZERO: states.zero()
+    case EQP_START_CURRENT: break
+    case EQP_START_PERSISTENT:
+      guard let persistent else {
+        return refuse(
+          err, EQP_ERR_UNSUPPORTED,
+          "session.relax: persistent start asked for, but dynamics.persistent is false")
+      }
+      persistent.load(examples, into: states)
+    default:
+      return refuse(err, EQP_ERR_INVALID_ARGUMENT, "session.relax: unknown start \(args.start)")
+    }
+    let steps = args.steps == 0 ? dynamics.info.free_steps : args.steps
+    guard steps > 0 else {
+      return refuse(err, EQP_ERR_INVALID_ARGUMENT, "session.relax: steps is \(args.steps)")
+    }
+    var runArgs = EQP_RunArgs()
+    runArgs.struct_size = Int(EQP_RunArgs_STRUCT_SIZE)
+    runArgs.model = model.pointer
+    runArgs.beta = args.beta
+    runArgs.steps = steps
+    runArgs.flags = args.flags
+    runArgs.on_step = args.on_step
+    runArgs.user_data = args.user_data
+    result.pointee.struct_size = Int(EQP_RunResult_STRUCT_SIZE)
+    let status = withEval(states) { eval in
+      runArgs.eval = eval
+      return dynamics.vtable.run(dynamics.instance, &runArgs, result, err)
+    }
+    guard status == EQP_Status(EQP_OK) else { return status }
+    do {
+      try checkFinite(states, what: "the states after a phase of \(steps) steps at β = \(args.beta)", names: model.layers.map(\.name))
+    } catch {
+      return refuse(err, EQP_ERR_NUMERIC, "dynamics '\(dynamics.plugin.id)': \(error.message)")
+    }
+    if start == EQP_START_PERSISTENT { persistent?.store(examples, from: states) }
+    return status
+  }
+
+  func paramGrad(_ states: TensorSet, _ coeff: Double, _ grads: TensorSet, _ err: OpaquePointer?) -> EQP_Status {
+    withEval(states) { model.vtable.param_grad(model.instance, $0, coeff, grads.views, err) }
+  }
+
+  func costGrad(
+    _ states: TensorSet, _ coeff: Double, _ gradStates: TensorSet, _ gradParams: TensorSet?,
+    _ err: OpaquePointer?
+  ) -> EQP_Status {
+    withEval(states) { model.vtable.cost_grad(model.instance, $0, coeff, gradStates.views, gradParams?.views, err) }
+  }
+
+  func stepVjp(
+    before: TensorSet, after: TensorSet, beta: Double, cotAfter: TensorSet, cotBefore: TensorSet,
+    cotParams: TensorSet?, err: OpaquePointer?
+  ) -> EQP_Status {
+    guard let stepVjp = dynamics.vtable.step_vjp else {
+      return refuse(
+        err, EQP_ERR_UNSUPPORTED, "dynamics '\(dynamics.plugin.id)' offers no step_vjp (needed by BPTT and RBP)")
+    }
+    var args = EQP_StepVjpArgs()
+    args.struct_size = Int(EQP_StepVjpArgs_STRUCT_SIZE)
+    args.model = model.pointer
+    args.after = UnsafePointer(after.views)
+    args.beta = beta
+    args.cot_after = UnsafePointer(cotAfter.views)
+    args.cot_before = cotBefore.views
+    args.cot_params = cotParams?.views
+    return withEval(before) { eval in
+      args.eval = eval
+      return stepVjp(dynamics.instance, &args, err)
+    }
+  }
+
+  func applyUpdate(_ grads: TensorSet, scale: Double, err: OpaquePointer?) -> EQP_Status {
+    do {
+      try optimizer.apply(grads, to: parameters, scale: scale, kernel: kernel)
+      try prepareModel()
+      return EQP_Status(EQP_OK)
+    } catch {
+      return refuse(err, EQP_ERR_INTERNAL, error.message)
+    }
+  }
+
+  /// Sums the batch's loss and counts misclassified examples at `states`.
+  func evaluate(_ states: TensorSet, _ lossSum: UnsafeMutablePointer<Double>?, _ errors: UnsafeMutablePointer<Int64>?, _ err: OpaquePointer?)
+    -> EQP_Status
+  {
+    guard let scores, let scoreData = scores.data(0) else {
+      return refuse(err, EQP_ERR_INVALID_ARGUMENT, "session.evaluate: no batch loaded")
+    }
+    let status = lossScratch.withUnsafeMutableBufferPointer { losses in
+      withEval(states) { eval in
+        let cost = model.vtable.cost(model.instance, eval, losses.baseAddress, err)
+        guard cost == EQP_Status(EQP_OK) else { return cost }
+        return model.vtable.predict(model.instance, eval, scores.views, err)
+      }
+    }
+    guard status == EQP_Status(EQP_OK) else { return status }
+    do {
+      try predictionScratch.withUnsafeMutableBufferPointer { (predictions) throws(PluginFailure) in
+        guard let base = predictions.baseAddress else { return }
+        try kernel.argmaxRows(batchSize, model.classCount, scoreData, base)
+      }
+    } catch {
+      return refuse(err, EQP_ERR_INTERNAL, error.message)
+    }
+    lossSum?.pointee += lossScratch.reduce(0, +)
+    var wrong: Int64 = 0
+    for (row, label) in labels.enumerated() where predictionScratch[row] != Int64(label) { wrong += 1 }
+    errors?.pointee += wrong
+    return EQP_Status(EQP_OK)
+  }
+
+  func logMetric(_ name: String, _ value: Double) {
+    let current = metrics[name] ?? (0, 0)
+    metrics[name] = (current.sum + value, current.count + 1)
+  }
+
+  // MARK: Helpers
+
+  /// An EQP_ModelEval over the current batch with `states` (NULL states for prepare).
+  func withEval<R>(_ states: TensorSet?, _ body: (UnsafePointer<EQP_ModelEval>) -> R) -> R {
+    var eval = EQP_ModelEval()
+    eval.struct_size = Int(EQP_ModelEval_STRUCT_SIZE)
+    eval.workspace = workspace
+    eval.params = UnsafePointer(parameters.views)
+    eval.param_count = parameters.count
+    eval.states = states.map { UnsafePointer($0.views) }
+    eval.layer_count = states?.count ?? 0
+    eval.input = input.map { UnsafePointer($0.views) }
+    eval.target = target.map { UnsafePointer($0.views) }
+    eval.batch = Int64(batchSize)
+    return body(&eval)
+  }
+
+  private func prepareModel() throws(PluginFailure) {
+    let sink = ErrorSink()
+    let status = withEval(nil) { model.vtable.prepare(model.instance, $0, sink.pointer) }
+    try PluginCall.check(status, sink, model.plugin, "prepare")
+  }
+
+  /// Stops on NaN or Inf with the tensor named (a cheap pass at phase ends).
+  private func checkFinite(_ set: TensorSet, what: String, names: [String]) throws(PluginFailure) {
+    for index in 0..<set.count {
+      let bad = try kernel.countNonFinite(set.elementCount(index), set.data(index))
+      if bad > 0 {
+        let name = index < names.count ? names[index] : "#\(index)"
+        throw PluginFailure(
+          "\(bad) non-finite values (NaN or Inf) in \(name), \(what): the run diverged; lower the "
+            + "learning rates or β")
+      }
+    }
+  }
+
+  private func refuse(_ err: OpaquePointer?, _ code: Int, _ message: String) -> EQP_Status {
+    if let err { ErrorSink.from(err).set(EQP_Status(code), message) }
+    return EQP_Status(code)
+  }
+}

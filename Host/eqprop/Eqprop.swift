@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `eqprop` command: subcommands only; the work happens in EqpropHost.
+@main
+struct Eqprop: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "eqprop",
+    abstract: "Equilibrium Propagation research host: loads model, dynamics and learner plugins.",
+    subcommands: [TrainCommand.self, EvalCommand.self, PluginsCommand.self])
+}

@@ -1,0 +1,87 @@
+// swift-tools-version: 6.1
+// eqprop: a host that loads model, dynamics and learner plugins through a stable C ABI.
+// Layout and conventions: docs/ABI.md and ../shared/STYLE.md §3.
+import PackageDescription
+
+// Plugins export only `eqp_plugin_entry` (STYLE §6): a linker version script hides the Swift
+// symbols of every module linked into the plugin.
+let pluginLinkerSettings: [LinkerSetting] = [
+  .unsafeFlags(["-Xlinker", "--version-script=Core/PluginSDK/exports.map"])
+]
+
+let package = Package(
+  name: "eqprop",
+  products: [
+    .executable(name: "eqprop", targets: ["eqprop"]),
+    // One dynamic library per plugin; the host finds them beside its executable.
+    .library(name: "eqprop_dense", type: .dynamic, targets: ["DenseModel"]),
+    .library(name: "eqprop_discrete", type: .dynamic, targets: ["DiscreteDynamics"]),
+    .library(name: "eqprop_ep", type: .dynamic, targets: ["EPLearner"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+  ],
+  targets: [
+    // MARK: The contract
+    .target(name: "CEqprop", path: "Core/ABI", exclude: ["README.md", "CHANGELOG.md"]),
+
+    // MARK: The kernel (compiled once, reaches plugins through the host table)
+    .systemLibrary(
+      name: "COpenBLAS", path: "Core/COpenBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]),
+    .target(
+      name: "EqpropKernel", dependencies: ["CEqprop", "COpenBLAS"], path: "Core/Kernel",
+      swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+
+    // MARK: For plugin authors (stateless; plugins depend only on this and CEqprop)
+    .target(name: "EqpropPluginSDK", dependencies: ["CEqprop"], path: "Core/PluginSDK",
+            exclude: ["exports.map"]),
+
+    // MARK: The host
+    .systemLibrary(
+      name: "CZlib", path: "Core/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(
+      name: "CFFI", path: "Host/CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+    .target(
+      name: "EqpropHost",
+      dependencies: [
+        "CEqprop", "EqpropKernel", "CFFI", "CZlib",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Host/EqpropHost"),
+    .executableTarget(
+      name: "eqprop",
+      dependencies: [
+        "EqpropHost", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Host/eqprop"),
+
+    // MARK: Plugins shipped with eqprop
+    .target(
+      name: "DenseModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "Plugins/Models/Dense", linkerSettings: pluginLinkerSettings),
+    .target(
+      name: "EPLearner", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "Plugins/Learners/EP", linkerSettings: pluginLinkerSettings),
+    .target(
+      name: "DiscreteDynamics", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "Plugins/Dynamics/Discrete", linkerSettings: pluginLinkerSettings),
+
+    // MARK: Tests
+    .target(name: "TestSupport", dependencies: ["CEqprop"], path: "Tests/TestSupport"),
+    .testTarget(
+      name: "ABITests", dependencies: ["CEqprop", "TestSupport"], path: "Tests/ABITests"),
+    .testTarget(
+      name: "KernelTests", dependencies: ["EqpropKernel", "CEqprop", "TestSupport"],
+      path: "Tests/KernelTests"),
+    .testTarget(
+      name: "PluginTests", dependencies: ["EqpropHost", "CEqprop", "TestSupport"],
+      path: "Tests/PluginTests"),
+    .testTarget(
+      name: "HostTests", dependencies: ["EqpropHost", "CEqprop", "TestSupport"],
+      path: "Tests/HostTests"),
+  ]
+)

@@ -1,0 +1,84 @@
+import TestSupport
+import XCTest
+
+@testable import EqpropHost
+
+/// Config errors name the key's path and say what would be right.
+final class ConfigTests: XCTestCase {
+  private let catalog = PluginCatalog.load(PluginSearchPath(folders: [RepositoryPaths.binaryFolder]))
+
+  private let valid = """
+    model: {id: dense, layers: [10, 32, 784]}
+    dynamics: {id: discrete, free_steps: 5}
+    learner: {id: ep, nudged_steps: 2, beta: 0.5}
+    optimizer: {lr: [0.1, 0.1]}
+    """
+
+  private func resolve(_ text: String) throws -> RunConfig {
+    try RunConfig.resolve(ConfigParser.parse(text: text, source: "c.yaml"), source: "c.yaml", catalog: catalog)
+  }
+
+  private func assertRejected(_ text: String, saying fragments: [String], line: UInt = #line) {
+    XCTAssertThrowsError(try resolve(text), line: line) { error in
+      let message = "\(error)"
+      for fragment in fragments {
+        XCTAssertTrue(message.contains(fragment), "«\(message)» lacks «\(fragment)»", line: line)
+      }
+    }
+  }
+
+  func testDefaultsAreFilledIn() throws {
+    let run = try resolve(valid)
+    XCTAssertEqual(run.batchSize, 20)
+    XCTAssertEqual(run.epochs, 1)
+    XCTAssertEqual(run.learner.options["beta_sign"], .string("positive"))
+    XCTAssertEqual(run.dynamics.options["epsilon"], .float(1))
+    let text = run.resolved.yamlText()
+    XCTAssertTrue(text.contains("beta_sign: positive"), text)
+    // The resolved text parses back to the same config.
+    let again = try resolve(text)
+    XCTAssertEqual(again.resolved, run.resolved)
+  }
+
+  func testUnknownKeySuggestsTheClosest() {
+    assertRejected(
+      valid.replacingOccurrences(of: "beta: 0.5", with: "betta: 0.5"),
+      saying: ["learner.betta: unknown key", "did you mean 'beta'?"])
+  }
+
+  func testImpossibleValuesNameTheKey() {
+    assertRejected(
+      valid.replacingOccurrences(of: "nudged_steps: 2", with: "nudged_steps: 0"),
+      saying: ["learner.nudged_steps: 0 is below the minimum 1"])
+    assertRejected(
+      valid.replacingOccurrences(of: "free_steps: 5", with: "free_steps: five"),
+      saying: ["dynamics.free_steps: must be an integer, found a string"])
+    assertRejected(
+      valid + "\ntraining: {batch_size: -1}", saying: ["training.batch_size: -1 is below the minimum 1"])
+  }
+
+  func testMissingAndUnknownSectionsAndPlugins() {
+    assertRejected(
+      valid.replacingOccurrences(of: "learner: {id: ep, nudged_steps: 2, beta: 0.5}", with: ""),
+      saying: ["learner: missing"])
+    assertRejected(valid + "\ntrainning: {epochs: 2}", saying: ["trainning: unknown section", "did you mean 'training'?"])
+    assertRejected(
+      valid.replacingOccurrences(of: "id: ep", with: "id: nope"),
+      saying: ["learner.id: no learner plugin with id 'nope'", "available: ep"])
+    assertRejected(
+      valid.replacingOccurrences(of: "beta: 0.5}", with: "}"), saying: ["learner.beta: required"])
+  }
+
+  func testWrongLearningRateCountIsRefusedWhenTheSessionStarts() throws {
+    let run = try resolve(valid.replacingOccurrences(of: "lr: [0.1, 0.1]", with: "lr: [0.1]"))
+    XCTAssertThrowsError(try TrainingSession(config: run, trainingExamples: 1)) { error in
+      XCTAssertTrue("\(error)".contains("optimizer.lr: 1 learning rates given, the model has 2 parameter groups"), "\(error)")
+    }
+  }
+
+  func testBadYamlNamesTheFile() {
+    XCTAssertThrowsError(try ConfigParser.parse(text: "model: [unclosed", source: "bad.yaml")) { error in
+      XCTAssertTrue("\(error)".hasPrefix("bad.yaml: not valid YAML"), "\(error)")
+    }
+  }
+}
