@@ -58,3 +58,38 @@ final class HostTableTests: XCTestCase {
     XCTAssertTrue((0..<1000).allSatisfy { _ in a.below(7) < 7 })
   }
 }
+
+/// Swift imports the table's function pointers as implicitly unwrapped, and plugins call them
+/// without checking: the host must fill every 1.0 entry.
+final class HostTableCompletenessTests: XCTestCase {
+  private func nilFields<T>(_ table: T) -> [String] {
+    Mirror(reflecting: table).children.compactMap { child in
+      guard let label = child.label, label != "struct_size" else { return nil }
+      let value = child.value
+      if case Optional<Any>.none = value as Any? { return label }
+      let description = String(describing: value)
+      return description == "nil" ? label : nil
+    }
+  }
+
+  func testTheCheckSeesAMissingEntry() {
+    var table = EQP_HostLogApi()
+    table.enabled = { _ in 1 }
+    XCTAssertEqual(nilFields(table), ["write"])
+  }
+
+  func testEverySubTableEntryIsFilled() {
+    let api = HostTables.api.pointee
+    XCTAssertEqual(nilFields(api).filter { $0 != "next" }, [])
+    XCTAssertEqual(nilFields(api.error.pointee), [])
+    XCTAssertEqual(nilFields(api.log.pointee), [])
+    XCTAssertEqual(nilFields(api.memory.pointee), [])
+    XCTAssertEqual(nilFields(api.rng.pointee), [])
+    XCTAssertEqual(nilFields(api.config.pointee), [])
+    XCTAssertEqual(nilFields(api.kernel.pointee), [])
+    XCTAssertEqual(nilFields(api.model.pointee), [])
+    XCTAssertEqual(nilFields(api.session.pointee), [])
+    XCTAssertEqual(api.kernel.pointee.struct_size, Int(EQP_HostKernelApi_STRUCT_SIZE))
+    XCTAssertEqual(api.session.pointee.struct_size, Int(EQP_HostSessionApi_STRUCT_SIZE))
+  }
+}

@@ -15,6 +15,9 @@
  *    dtypes, kinds. Nothing is removed, reordered or retyped without a new major.
  *  - Arrays of versioned structs are arrays of POINTERS, so each element carries its own
  *    struct_size and a grown struct never changes an array's stride.
+ *  - An out-struct (one a callee fills, marked "Filled by"): the caller zeroes it and sets
+ *    struct_size to its own size; the callee writes no byte past that size and leaves
+ *    struct_size as the smaller of the two sizes.
  *  - Ownership, lifetime and NULL-ness are written beside each field. In short: the host owns
  *    every tensor, message and buffer that crosses; a plugin owns only its instances.
  *  - Only C crosses: no exceptions, longjmp or traps; fallible calls return EQP_Status and put

@@ -38,7 +38,7 @@ enum DiscreteDynamics {
       guard let dynamics = InstanceBox.object(instance, as: DiscreteInstance.self), let out else {
         return fail(err, .invalidArgument, "discrete.describe: instance or out is NULL")
       }
-      out.pointee = dynamics.info
+      OutStruct.write(dynamics.info, to: out)
       return Status.ok.rawValue
     }
     table.run = { instance, args, out, err in
@@ -46,7 +46,7 @@ enum DiscreteDynamics {
         guard let dynamics = InstanceBox.object(instance, as: DiscreteInstance.self),
           let args, let out
         else { throw PluginError(.invalidArgument, "discrete.run: instance, args or out is NULL") }
-        out.pointee = try dynamics.run(args.pointee, err: err)
+        OutStruct.write(try dynamics.run(args.pointee, err: err), to: out)
       }
     }
     return PluginDescription(

@@ -27,7 +27,7 @@ enum DenseModel {
       guard let network = InstanceBox.object(model, as: DenseNetwork.self), let out else {
         return fail(err, .invalidArgument, "dense.describe: model or out is NULL")
       }
-      out.pointee = network.layout
+      OutStruct.write(network.layout, to: out)
       return Status.ok.rawValue
     }
     table.init_params = { model, params, count, rng, err in
