@@ -62,6 +62,11 @@ public struct SessionCalls {
     try PluginError.check(table.param_grad(session, states, coeff, grads, err), "session.param_grad")
   }
 
+  /// Records a scalar for this batch; the host averages it over the epoch.
+  public func logMetric(_ name: String, _ value: Double) throws(PluginError) {
+    try PluginError.check(name.withCString { table.log_metric(session, $0, value, err) }, "session.log_metric")
+  }
+
   /// The batch's summed loss and error count at `states`.
   public func evaluate(_ states: OpaquePointer) throws(PluginError) -> (lossSum: Double, errors: Int64) {
     var loss = 0.0

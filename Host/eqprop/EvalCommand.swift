@@ -29,7 +29,7 @@ struct EvalCommand: ParsableCommand {
     } catch {
       throw ValidationError(error.message)
     }
-    do {
+    do throws(PluginFailure) {
       let job = try TrainingJob(config: runConfig)
       try RunFolder.loadWeights(paths.weights, into: job.session)
       let result = try Trainer(session: job.session, train: job.train, test: job.test).evaluate()
@@ -38,8 +38,8 @@ struct EvalCommand: ParsableCommand {
       } else {
         print("test_error \(result.error * 100)%  test_loss \(result.loss)  examples \(job.test.count)")
       }
-    } catch let failure as PluginFailure {
-      FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
+    } catch {
+      FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
       throw ExitCode(1)
     }
   }

@@ -50,7 +50,7 @@ struct TrainCommand: ParsableCommand {
     } catch {
       throw ValidationError(error.message)
     }
-    do {
+    do throws(PluginFailure) {
       let job = try TrainingJob(config: runConfig)
       let folder = out ?? job.defaultOutput
       let reports = try job.run { report in
@@ -58,9 +58,9 @@ struct TrainCommand: ParsableCommand {
       }
       try RunFolder.save(job.session, to: folder)
       FileHandle.standardError.write(Data("saved \(folder)/\(RunFolder.weightsName)\n".utf8))
-      if json { print(try Summary.json(reports, folder: folder)) }
-    } catch let failure as PluginFailure {
-      FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
+      if json { print(Summary.json(reports, folder: folder)) }
+    } catch {
+      FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
       throw ExitCode(1)
     }
   }
@@ -68,7 +68,7 @@ struct TrainCommand: ParsableCommand {
 
 /// The JSON object `train --json` prints last.
 enum Summary {
-  static func json(_ reports: [EpochReport], folder: String) throws -> String {
+  static func json(_ reports: [EpochReport], folder: String) -> String {
     let seconds = reports.map(\.seconds).reduce(0, +)
     let examples = reports.map { $0.examplesPerSecond * $0.seconds }.reduce(0, +)
     let object: [String: Any] = [
@@ -82,7 +82,8 @@ enum Summary {
         ] as [String: Any]
       },
     ]
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-    return String(decoding: data, as: UTF8.self)
+    // Numbers, strings and arrays of them always serialise.
+    let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    return String(decoding: data ?? Data("{}".utf8), as: UTF8.self)
   }
 }

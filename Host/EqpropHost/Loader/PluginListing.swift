@@ -58,7 +58,7 @@ public enum PluginListing {
       "host_abi": "\(EQP_ABI_MAJOR).\(EQP_ABI_MINOR)", "plugins": plugins,
       "notices": catalog.notices, "refusals": refusals,
     ]
-    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
     return String(decoding: data, as: UTF8.self)
   }
 }

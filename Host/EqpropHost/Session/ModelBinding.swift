@@ -34,20 +34,17 @@ public final class ModelBinding {
     guard case .model(let vtable) = section.plugin.vtable else {
       throw PluginFailure("\(section.plugin.id) is not a model")
     }
-    try section.plugin.library.initialize()
     plugin = section.plugin
     self.vtable = vtable
     self.dtype = dtype
-    options = PluginOptions(values: section.options, path: "model")
+    options = try PluginCall.options(section, path: "model")
     var args = EQP_ModelCreateArgs()
     args.struct_size = Int(EQP_ModelCreateArgs_STRUCT_SIZE)
     args.options = options.pointer
     args.dtype = dtype
     args.device_type = Int32(EQP_DEVICE_CPU)
-    var created: OpaquePointer?
     let sink = ErrorSink()
-    try PluginCall.check(vtable.create(&args, &created, sink.pointer), sink, plugin, "create")
-    guard let created else { throw PluginCall.failure(plugin, "create", "returned no instance") }
+    let created = try PluginCall.created(plugin, sink) { vtable.create(&args, &$0, sink.pointer) }
     instance = created
     var layout = EQP_ModelLayout()
     layout.struct_size = Int(EQP_ModelLayout_STRUCT_SIZE)
@@ -155,6 +152,24 @@ enum PluginCall {
   ) throws(PluginFailure) {
     guard status != EQP_Status(EQP_OK) else { return }
     throw failure(plugin, call, sink.describe(status))
+  }
+
+  /// Initialises the plugin's library (once) and wraps its resolved options for `create`.
+  static func options(_ section: RunConfig.PluginSection, path: String) throws(PluginFailure)
+    -> PluginOptions
+  {
+    try section.plugin.library.initialize()
+    return PluginOptions(values: section.options, path: path)
+  }
+
+  /// Runs a vtable's `create` and returns the instance it made, or the failure naming it.
+  static func created(
+    _ plugin: PluginRecord, _ sink: ErrorSink, _ create: (inout OpaquePointer?) -> EQP_Status
+  ) throws(PluginFailure) -> OpaquePointer {
+    var instance: OpaquePointer?
+    try check(create(&instance), sink, plugin, "create")
+    guard let instance else { throw failure(plugin, "create", "returned no instance") }
+    return instance
   }
 
   static func failure(_ plugin: PluginRecord, _ call: String, _ reason: String) -> PluginFailure {

@@ -31,6 +31,8 @@ final class EPRule {
   ) throws(PluginError) {
     let states = try buffers(session)
     let free = try session.relax(states.free, beta: 0, steps: 0, start: .default)
+    // ‖s_T − s_{T−1}‖∞: how far the free phase is from a fixed point.
+    try session.logMetric("free_residual", free.residual)
     let evaluation = try session.evaluate(states.free)
     let batch = Double(session.batchSize)
     switch sign {

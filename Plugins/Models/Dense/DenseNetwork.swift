@@ -14,8 +14,8 @@ final class DenseNetwork {
   let activation: Int32
   let dtype: UInt32
   /// The layout handed to the host; its arrays live as long as this object.
-  private(set) var layout = EQP_ModelLayout()
-  private var storage: [UnsafeMutableRawPointer] = []
+  private let builder = LayoutBuilder()
+  var layout: EQP_ModelLayout { builder.layout }
 
   var hiddenCount: Int { sizes.count - 1 }
   var layerCount: Int { sizes.count }
@@ -56,53 +56,18 @@ final class DenseNetwork {
     buildLayout()
   }
 
-  deinit { for pointer in storage { pointer.deallocate() } }
-
-  private func keep<T>(_ values: [T]) -> UnsafePointer<T> {
-    let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(values.count, 1))
-    pointer.initialize(from: values, count: values.count)
-    storage.append(UnsafeMutableRawPointer(pointer))
-    return UnsafePointer(pointer)
-  }
-
-  private func keepString(_ text: String) -> UnsafePointer<CChar> { keep(Array(text.utf8CString)) }
-
   private func buildLayout() {
-    var layers: [UnsafePointer<EQP_LayerSpec>?] = []
     for (index, size) in sizes.enumerated() {
-      var spec = EQP_LayerSpec()
-      spec.struct_size = Int(EQP_LayerSpec_STRUCT_SIZE)
-      spec.name = keepString("s\(index)")
-      spec.ndim = 1
-      spec.shape = keep([Int64(size)])
-      spec.clip = UInt32(EQP_CLIP_NONE)  // σ already bounds the states
-      layers.append(keep([spec]))
+      // σ already bounds the states: nothing to clip.
+      builder.addLayer(name: "s\(index)", shape: [Int64(size)], clip: nil)
     }
-    var params: [UnsafePointer<EQP_ParamSpec>?] = []
     for layer in 0...hiddenCount {
       let source = layer < hiddenCount ? "\(layer + 1)" : "x"
-      for (name, role, shape) in [
-        ("W\(layer)\(source)", EQP_PARAM_WEIGHT, [Int64(sizes[layer]), Int64(inputWidth(of: layer))]),
-        ("b\(layer)", EQP_PARAM_BIAS, [Int64(sizes[layer])]),
-      ] {
-        var spec = EQP_ParamSpec()
-        spec.struct_size = Int(EQP_ParamSpec_STRUCT_SIZE)
-        spec.name = keepString(name)
-        spec.ndim = Int32(shape.count)
-        spec.shape = keep(shape)
-        spec.role = UInt32(role)
-        spec.lr_group = UInt32(layer)
-        params.append(keep([spec]))
-      }
+      builder.addParameter(
+        name: "W\(layer)\(source)", shape: [Int64(sizes[layer]), Int64(inputWidth(of: layer))],
+        role: Int32(EQP_PARAM_WEIGHT), group: layer)
+      builder.addParameter(name: "b\(layer)", shape: [Int64(sizes[layer])], role: Int32(EQP_PARAM_BIAS), group: layer)
     }
-    layout.struct_size = Int(EQP_ModelLayout_STRUCT_SIZE)
-    layout.layer_count = layers.count
-    layout.layers = keep(layers)
-    layout.param_count = params.count
-    layout.params = keep(params)
-    layout.input_ndim = 1
-    layout.input_shape = keep([Int64(inputSize)])
-    layout.lr_group_count = UInt32(layerCount)
-    layout.class_count = Int64(sizes[0])
+    builder.finish(inputShape: [Int64(inputSize)], classCount: sizes[0], groups: layerCount)
   }
 }
