@@ -17,6 +17,8 @@ let package = Package(
     .library(name: "eqprop_dense", type: .dynamic, targets: ["DenseModel"]),
     .library(name: "eqprop_discrete", type: .dynamic, targets: ["DiscreteDynamics"]),
     .library(name: "eqprop_ep", type: .dynamic, targets: ["EPLearner"]),
+    .library(name: "eqprop_bptt", type: .dynamic, targets: ["BPTTLearner"]),
+    .library(name: "eqprop_rbp", type: .dynamic, targets: ["RBPLearner"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -66,6 +68,12 @@ let package = Package(
     .target(
       name: "EPLearner", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Learners/EP", linkerSettings: pluginLinkerSettings),
+    .target(
+      name: "BPTTLearner", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "Plugins/Learners/BPTT", linkerSettings: pluginLinkerSettings),
+    .target(
+      name: "RBPLearner", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "Plugins/Learners/RBP", linkerSettings: pluginLinkerSettings),
     .target(
       name: "DiscreteDynamics", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Dynamics/Discrete", linkerSettings: pluginLinkerSettings),

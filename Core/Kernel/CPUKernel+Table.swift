@@ -116,6 +116,11 @@ private func makeTable() -> EQP_HostKernelApi {
         dtype: dtype, rows: Int(rows), cols: Int(cols), alpha: alpha, x: x, beta: beta, v: v)
     }
   }
+  api.interior_mask = { dtype, n, low, high, x, y, err in
+    report(err) { () throws(KernelError) in
+      try CPUKernel.interiorMask(dtype: dtype, n: Int(n), low: low, high: high, x: x, y: y)
+    }
+  }
   api.clip = { dtype, n, low, high, x, err in
     report(err) { () throws(KernelError) in
       try CPUKernel.clip(dtype: dtype, n: Int(n), low: low, high: high, x: x)

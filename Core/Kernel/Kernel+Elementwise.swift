@@ -58,6 +58,24 @@ extension CPUKernel {
   }
 
   /// x = clamp(x, low, high) over n elements; NaN elements stay NaN. Needs low ≤ high.
+  /// y = 1 where low < x < high, 0 elsewhere, NaN where x is NaN (the derivative of clip).
+  public static func interiorMask(
+    dtype: UInt32, n: Int, low: Double, high: Double, x: UnsafeRawPointer?,
+    y: UnsafeMutableRawPointer?
+  ) throws(KernelError) {
+    let check = Check(op: "interior_mask")
+    let type = try check.dtype(dtype)
+    try check.count("n", n)
+    try check.interval(low: low, high: high)
+    try check.pointer("x", x, used: n > 0, type)
+    try check.pointer("y", y, used: n > 0, type)
+    guard n > 0, let x, let y else { return }
+    switch type {
+    case .f32: Elementwise.interiorMask(n, Float(low), Float(high), x.typed(Float.self), y.typed(Float.self))
+    case .f64: Elementwise.interiorMask(n, low, high, x.typed(Double.self), y.typed(Double.self))
+    }
+  }
+
   public static func clip(
     dtype: UInt32, n: Int, low: Double, high: Double, x: UnsafeMutableRawPointer?
   ) throws(KernelError) {
@@ -127,6 +145,16 @@ enum Elementwise {
     for r in 0..<rows {
       let row = y + r * cols
       VectorLoop.map(cols, UnsafePointer(row), v, row) { a, b in a + b * alpha }
+    }
+  }
+
+  /// A scalar loop: only the backward passes of BPTT and RBP use it.
+  static func interiorMask<T: KernelFloat>(
+    _ n: Int, _ low: T, _ high: T, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>
+  ) {
+    for i in 0..<n {
+      let value = x[i]
+      y[i] = value.isNaN ? value : (low < value && value < high ? 1 : 0)
     }
   }
 

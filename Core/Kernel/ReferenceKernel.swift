@@ -110,6 +110,10 @@ public enum ReferenceKernel {
   }
 
   /// clamp(x, low, high); NaN stays NaN.
+  public static func interiorMask<T: BinaryFloatingPoint>(low: Double, high: Double, x: [T]) -> [T] {
+    x.map { $0.isNaN ? $0 : (T(low) < $0 && $0 < T(high) ? 1 : 0) }
+  }
+
   public static func clip<T: BinaryFloatingPoint>(low: Double, high: Double, x: [T]) -> [T] {
     x.map { $0.isNaN ? $0 : T(min(max(Double($0), low), high)) }
   }

@@ -22,6 +22,9 @@ public struct SessionCalls {
 
   public var batchSize: Int64 { table.batch_size(session) }
 
+  /// The session's dtype (EQP_DTYPE_F32 or _F64).
+  public var dtype: UInt32 { table.dtype(session) }
+
   /// A uniform number in [0, 1) from the session's seeded stream.
   public func uniform() -> Double {
     guard let rng = table.rng(session) else { return 0 }
@@ -40,17 +43,58 @@ public struct SessionCalls {
     try PluginError.check(table.set_copy(session, destination, source, err), "session.set_copy")
   }
 
+  /// Zeroed gradient buffers shaped like θ, released by the session at its end.
+  public func makeGrads() throws(PluginError) -> OpaquePointer {
+    var set: OpaquePointer?
+    try PluginError.check(table.grads_create(session, &set, err), "session.grads_create")
+    guard let set else { throw PluginError(.internal, "session.grads_create returned no set") }
+    return set
+  }
+
+  /// The tensors of a set, valid as long as the set.
+  public func tensors(_ set: OpaquePointer) -> UnsafeMutableBufferPointer<EQP_Tensor> {
+    var count = 0
+    let base = table.set_tensors(set, &count)
+    return UnsafeMutableBufferPointer(start: base, count: base == nil ? 0 : count)
+  }
+
+  public func zero(_ set: OpaquePointer) throws(PluginError) {
+    try PluginError.check(table.set_zero(session, set, err), "session.set_zero")
+  }
+
+  /// grad_states (and grad_params, if given) += coeff·∂ℓ/∂(s, θ) at `states`.
+  public func costGrad(
+    _ states: OpaquePointer, coeff: Double, gradStates: OpaquePointer, gradParams: OpaquePointer?
+  ) throws(PluginError) {
+    try PluginError.check(
+      table.cost_grad(session, states, coeff, gradStates, gradParams, err), "session.cost_grad")
+  }
+
+  /// cot_before = (∂s_{t+1}/∂s_t)ᵀ cot_after; cot_params += (∂s_{t+1}/∂θ)ᵀ cot_after.
+  public func stepVjp(
+    before: OpaquePointer, after: OpaquePointer, beta: Double, cotAfter: OpaquePointer,
+    cotBefore: OpaquePointer, cotParams: OpaquePointer?
+  ) throws(PluginError) {
+    try PluginError.check(
+      table.step_vjp(session, before, after, beta, cotAfter, cotBefore, cotParams, err),
+      "session.step_vjp")
+  }
+
   /// Runs the session's dynamics on `states`; steps 0 is the configured free phase.
+  /// `onStep` (capturing nothing) sees every step's states; `userData` is passed to it.
   @discardableResult
-  public func relax(_ states: OpaquePointer, beta: Double, steps: Int64, start: Start)
-    throws(PluginError) -> EQP_RunResult
-  {
+  public func relax(
+    _ states: OpaquePointer, beta: Double, steps: Int64, start: Start,
+    onStep: EQP_StepCallback? = nil, userData: UnsafeMutableRawPointer? = nil
+  ) throws(PluginError) -> EQP_RunResult {
     var args = EQP_RelaxArgs()
     args.struct_size = Int(EQP_RelaxArgs_STRUCT_SIZE)
     args.states = states
     args.beta = beta
     args.steps = steps
     args.start = start.rawValue
+    args.on_step = onStep
+    args.user_data = userData
     var result = EQP_RunResult()
     result.struct_size = Int(EQP_RunResult_STRUCT_SIZE)
     try PluginError.check(table.relax(session, &args, &result, err), "session.relax")

@@ -84,6 +84,29 @@ final class ElementwiseTests: XCTestCase {
     }
   }
 
+  func testInteriorMaskIsOpenIntervalAndKeepsNaN() {
+    runInteriorMask(Float.self)
+    runInteriorMask(Double.self)
+  }
+
+  private func runInteriorMask<T: TestFloat>(_: T.Type) {
+    var random = TestRandom(seed: 9)
+    for n in oddSizes {
+      var x: [T] = random.array(n, -0.5, 1.5)
+      if n > 2 {
+        x[0] = 0  // exactly on a bound: masked
+        x[1] = 1
+      }
+      if n > 3 { x[n - 1] = .nan }
+      let want = ReferenceKernel.interiorMask(low: 0, high: 1, x: x)
+      var y = [T](repeating: 7, count: n)
+      expectOK(kernel.interior_mask?(T.dtype, Int64(n), 0, 1, x, &y, nil))
+      assertClose(y, want, tolerance: 0, "interior_mask \(T.self) n=\(n)")
+      if n > 2 { XCTAssertEqual(Array(y.prefix(2)), [0, 0], "bounds are not interior") }
+      if n > 3 { XCTAssert(y[n - 1].isNaN, "interior_mask hid a NaN") }
+    }
+  }
+
   func testFill() {
     var f = [Float](repeating: .nan, count: 13)
     var d = [Double](repeating: .nan, count: 13)

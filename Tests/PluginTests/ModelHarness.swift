@@ -98,3 +98,15 @@ final class ModelHarness {
     count <= limit ? Array(0..<count) : (0..<limit).map { $0 * (count - 1) / (limit - 1) }
   }
 }
+
+extension ModelHarness {
+  /// Multiplies every parameter by `factor` (smaller weights make the dynamics contract) and
+  /// re-caches the model's input terms.
+  func scaleParameters(by factor: Double) throws {
+    let parameters = session.parameters
+    for tensor in 0..<parameters.count {
+      for index in 0..<parameters.elementCount(tensor) { element(parameters, tensor, index)?.pointee *= factor }
+    }
+    try reprepare()
+  }
+}

@@ -319,8 +319,13 @@ typedef struct EQP_HostKernelApi {
   /* *out = number of NaN or infinite elements. */
   EQP_Status (*count_nonfinite)(uint32_t dtype, int64_t n, const void *x, int64_t *out,
                                 EQP_Error *err);
+  /* y = 1 where low < x < high (strictly), 0 elsewhere, NaN where x is NaN: the derivative
+   * of clip, for the vjp of a clipped step (a unit that ended on its bound passes no
+   * gradient). x and y may alias; low ≤ high, neither NaN. */
+  EQP_Status (*interior_mask)(uint32_t dtype, int64_t n, double low, double high,
+                              const void *x, void *y, EQP_Error *err);
 } EQP_HostKernelApi;
-enum { EQP_HostKernelApi_STRUCT_SIZE = EQP_END_OF(EQP_HostKernelApi, count_nonfinite) };
+enum { EQP_HostKernelApi_STRUCT_SIZE = EQP_END_OF(EQP_HostKernelApi, interior_mask) };
 
 /* --- model calls, forwarded by the host -------------------------------------------------- */
 

@@ -154,6 +154,12 @@ public final class TrainingSession {
 
   public func resetMetrics() { metrics = [:] }
 
+  /// The gradient estimate of the last batch, per parameter tensor (checks and tests).
+  func gradientValues() -> [[Double]] { (0..<gradients.count).map { gradients.values($0) } }
+
+  /// How many tensor sets plugins hold right now (memory checks).
+  var pluginSetCount: Int { learnerSets.count }
+
   // MARK: Services for plugins (EQP_HostSessionApi)
 
   func makeSet(shapes: [[Int64]], out: UnsafeMutablePointer<OpaquePointer?>?, err: OpaquePointer?) -> EQP_Status {

@@ -49,11 +49,19 @@ enum DiscreteDynamics {
         OutStruct.write(try dynamics.run(args.pointee, err: err), to: out)
       }
     }
+    table.step_vjp = { instance, args, err in
+      catchingStatus(err) { () throws(PluginError) in
+        guard let dynamics = InstanceBox.object(instance, as: DiscreteInstance.self), let args else {
+          throw PluginError(.invalidArgument, "discrete.step_vjp: instance or args is NULL")
+        }
+        try dynamics.stepVjp(args.pointee, err: err)
+      }
+    }
     return PluginDescription(
       kind: .dynamics, id: "discrete", displayName: "Discrete-time and Euler dynamics",
       version: "1.0.0",
       capabilities: UInt64(EQP_DYNAMICS_CAP_F64 | EQP_DYNAMICS_CAP_PERSISTENT
-        | EQP_DYNAMICS_CAP_EARLY_STOP),
+        | EQP_DYNAMICS_CAP_EARLY_STOP | EQP_DYNAMICS_CAP_STEP_VJP),
       vtable: UnsafeRawPointer(PermanentStorage.value(table)),
       description:
         "Synchronous steps s ← clip(s + ε(F(s) − s) − εβ∂ℓ/∂s) for T free steps; ε = 1 is "

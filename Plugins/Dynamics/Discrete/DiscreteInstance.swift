@@ -14,6 +14,9 @@ final class DiscreteInstance {
   let dtype: UInt32
   let layers: [Layer]
   private let next = HostTensors()
+  /// step_vjp's buffers: the cotangent through the clip mask, and ε times it.
+  private let masked = HostTensors()
+  private let scaled = HostTensors()
   private var batch: Int64 = 0
 
   init(_ args: EQP_DynamicsCreateArgs, err: OpaquePointer?) throws(PluginError) {
@@ -117,10 +120,59 @@ final class DiscreteInstance {
     }
   }
 
+  /// Backward through one step at β = 0: with g = mask(s_{t+1}) ⊙ ḡ (a unit that ended on
+  /// its clip bound passes nothing), cot_before = (1 − ε)g + (∂F/∂s)ᵀ(εg) and
+  /// cot_params += (∂F/∂θ)ᵀ(εg).
+  func stepVjp(_ args: EQP_StepVjpArgs, err: OpaquePointer?) throws(PluginError) {
+    guard args.beta == 0 else {
+      throw PluginError(
+        .unsupported,
+        "discrete.step_vjp: β = \(args.beta); only β = 0 steps are differentiated (BPTT and RBP "
+          + "differentiate the free phase; the cost's Hessian is not in the ABI)")
+    }
+    guard let evalPointer = args.eval, let after = args.after, let cotAfter = args.cot_after,
+      let cotBefore = args.cot_before, let vjp = PluginHost.model?.pointee.vjp
+    else { throw PluginError(.invalidArgument, "discrete.step_vjp: eval, after or a cotangent is NULL") }
+    let eval = evalPointer.pointee
+    guard eval.layer_count == layers.count else {
+      throw PluginError(
+        .invalidArgument,
+        "discrete.step_vjp: \(eval.layer_count) state tensors given, the model has \(layers.count)")
+    }
+    try ensureBuffers(batch: eval.batch, err: err)
+    let kernel = try KernelCalls(dtype: dtype, err: err)
+    let epsilon = info.epsilon
+    for (index, layer) in layers.enumerated() {
+      let count = Int(eval.batch) * layer.perExample
+      let g = masked.tensors[index].baseAddress
+      if let range = layer.clipRange {
+        try PluginError.check(
+          PluginHost.kernel?.pointee.interior_mask(
+            dtype, Int64(count), range.lower, range.upper, after[index].baseAddress, g, err)
+            ?? Status.abiMismatch.rawValue, "kernel.interior_mask")
+        try kernel.mul(count: count, x: g, y: cotAfter[index].baseAddress, z: g)
+      } else {
+        try kernel.copy(count: count, from: cotAfter[index].baseAddress, to: g)
+      }
+      try kernel.axpby(count: count, alpha: epsilon, x: g, beta: 0, y: scaled.tensors[index].baseAddress)
+    }
+    try scaled.tensors.withUnsafeBufferPointer { buffer throws(PluginError) in
+      try PluginError.check(
+        vjp(args.model, evalPointer, buffer.baseAddress, cotBefore, args.cot_params, err), "model.vjp")
+    }
+    for (index, layer) in layers.enumerated() where epsilon != 1 {
+      try kernel.axpby(
+        count: Int(eval.batch) * layer.perExample, alpha: 1 - epsilon,
+        x: masked.tensors[index].baseAddress, beta: 1, y: cotBefore[index].baseAddress)
+    }
+  }
+
   private func ensureBuffers(batch: Int64, err: OpaquePointer?) throws(PluginError) {
     guard batch != self.batch || next.tensors.isEmpty else { return }
-    next.removeAll()
-    for layer in layers { try next.append(dtype: dtype, shape: [batch] + layer.shape, err: err) }
+    for buffers in [next, masked, scaled] {
+      buffers.removeAll()
+      for layer in layers { try buffers.append(dtype: dtype, shape: [batch] + layer.shape, err: err) }
+    }
     self.batch = batch
   }
 }
