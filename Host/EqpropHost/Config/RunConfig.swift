@@ -18,11 +18,22 @@ public struct RunConfig: Sendable {
   public var model: PluginSection
   public var dynamics: PluginSection
   public var learner: PluginSection
+  /// The `check:` section (gradient-matching checks), defaults filled in.
+  public var check: CheckSettings
 
   /// One plugin's section: the chosen plugin and its resolved options.
   public struct PluginSection: @unchecked Sendable {
     public var plugin: PluginRecord
     public var options: ConfigValue
+  }
+
+  /// Settings of `eqprop check` (spec §4).
+  public struct CheckSettings: Sendable {
+    public var beta: Double
+    public var nudgedSteps: Int
+    /// "data": the first minibatch of the shuffled training set; "random": x ~ U[0,1), a
+    /// random one-hot y (the toy model of spec §2.2).
+    public var input: String
   }
 
   /// The resolved config as YAML: every key, defaults included (saved beside the weights).
@@ -52,17 +63,21 @@ public struct RunConfig: Sendable {
     guard case .map(let entries) = root else {
       throw ConfigError("\(source): the top level must be a map of sections")
     }
-    let sections = ["name", "seed", "dtype", "model", "dynamics", "learner", "optimizer", "training", "data"]
+    let sections = ["name", "seed", "dtype", "model", "dynamics", "learner", "optimizer", "training", "data", "check"]
     for entry in entries where !sections.contains(entry.key) {
       var message = "\(source): \(entry.key): unknown section"
       if let guess = Spelling.closest(to: entry.key, among: sections) { message += "; did you mean '\(guess)'?" }
       throw ConfigError(message + " (known: \(sections.joined(separator: ", ")))")
     }
-    let top = try OptionValidator(options: HostSchema.top, extraKeys: ["model", "dynamics", "learner", "optimizer", "training", "data"])
+    let top = try OptionValidator(options: HostSchema.top, extraKeys: ["model", "dynamics", "learner", "optimizer", "training", "data", "check"])
       .resolve(root, path: "config")
     let training = try OptionValidator(options: HostSchema.training).resolve(root["training"], path: "training")
     let optimizer = try OptionValidator(options: HostSchema.optimizer).resolve(root["optimizer"], path: "optimizer")
     let data = try OptionValidator(options: HostSchema.data).resolve(root["data"], path: "data")
+    let check = try OptionValidator(options: HostSchema.check).resolve(root["check"], path: "check")
+    guard case .string(let input)? = check["input"], ["data", "random"].contains(input) else {
+      throw ConfigError("check.input: must be \"data\" or \"random\"")
+    }
     let model = try pluginSection(root, "model", .model, catalog)
     let dynamics = try pluginSection(root, "dynamics", .dynamics, catalog)
     let learner = try pluginSection(root, "learner", .learner, catalog)
@@ -98,9 +113,10 @@ public struct RunConfig: Sendable {
       topResolved = .map(entries)
     }
     let resolvedTop: [(key: String, value: ConfigValue)] =
-      (topResolved.mapEntries.filter { !["model", "dynamics", "learner", "optimizer", "training", "data"].contains($0.key) })
+      (topResolved.mapEntries.filter { !["model", "dynamics", "learner", "optimizer", "training", "data", "check"].contains($0.key) })
       + [("model", model.options), ("dynamics", dynamics.options), ("learner", learner.options),
-        ("optimizer", optimizer), ("training", trainingResolved), ("data", .map([("dir", .string(folder))]))]
+        ("optimizer", optimizer), ("training", trainingResolved), ("data", .map([("dir", .string(folder))])),
+        ("check", check)]
     guard epochs >= 1 else { throw ConfigError("training.epochs: \(epochs) must be at least 1") }
     return RunConfig(
       name: string(top, "name"), seed: seed, dtype: dtype, epochs: epochs,
@@ -108,7 +124,10 @@ public struct RunConfig: Sendable {
       trainLimit: int(training, "train_limit"), testLimit: int(training, "test_limit"),
       dataFolder: folder.isEmpty ? nil : folder, learningRates: rates,
       momentum: optimizer["momentum"]?.number ?? 0, model: model, dynamics: dynamics,
-      learner: learner, resolved: .map(resolvedTop))
+      learner: learner,
+      check: CheckSettings(
+        beta: check["beta"]?.number ?? 0, nudgedSteps: Int(check["nudged_steps"]?.number ?? 0), input: input),
+      resolved: .map(resolvedTop))
   }
 
   private static func pluginSection(
@@ -165,6 +184,11 @@ enum HostSchema {
   static let optimizer = [
     option("lr", EQP_OPT_FLOAT_LIST, nil, "learning rate per parameter group, output → input", min: 0),
     option("momentum", EQP_OPT_FLOAT, "0", "SGD momentum (the papers use 0)", min: 0, max: 0.999),
+  ]
+  static let check = [
+    option("beta", EQP_OPT_FLOAT, "0.001", "β of the EP side of a check"),
+    option("nudged_steps", EQP_OPT_INT, "10", "K: steps compared", min: 1),
+    option("input", EQP_OPT_STRING, "data", "data (first shuffled minibatch) or random (x ~ U[0,1))"),
   ]
   static let data = [
     option("dir", EQP_OPT_STRING, "", "IDX folder (empty: Debian's Fashion-MNIST)"),

@@ -14,6 +14,8 @@ public final class ModelBinding {
     public var name: String
     public var shape: [Int64]
     public var learningRateGroup: Int
+    /// `EQP_PARAM_WEIGHT`, `_BIAS` or `_FEEDBACK`.
+    public var role: UInt32
   }
 
   public let plugin: PluginRecord
@@ -126,7 +128,7 @@ public final class ModelBinding {
       parameters.append(
         Parameter(
           name: name, shape: try shapeOf(spec.ndim, spec.shape, "params[\(index)]", bad),
-          learningRateGroup: Int(spec.lr_group)))
+          learningRateGroup: Int(spec.lr_group), role: spec.role))
     }
     let names = parameters.map(\.name)
     if Set(names).count != names.count { throw bad("parameter names are not unique: \(names)") }

@@ -1,0 +1,44 @@
+@preconcurrency import CEqprop
+
+/// Everything `eqprop check` does, minus printing: the float64 session, its one minibatch,
+/// and the checks (with an optional sweep over β).
+public struct CheckJob {
+  public let config: RunConfig
+  public let session: TrainingSession
+
+  public init(config: RunConfig) throws(PluginFailure) {
+    self.config = config
+    let batch = config.batchSize
+    if config.check.input == "random" {
+      session = try TrainingSession(config: config, trainingExamples: batch)
+      let rng = RandomStream(seed: config.seed &+ 1)
+      let features = Int(session.model.inputShape.reduce(1, *))
+      let classes = session.model.classCount
+      let labels = (0..<batch).map { _ in Int(rng.below(UInt64(classes))) }
+      try session.beginBatch(examples: Array(0..<batch), labels: labels) { x, y in
+        let inputs = x.assumingMemoryBound(to: Double.self)
+        for index in 0..<(batch * features) { inputs[index] = rng.uniform() }
+        let targets = y.assumingMemoryBound(to: Double.self)
+        for (row, label) in labels.enumerated() { targets[row * classes + label] = 1 }
+      }
+    } else {
+      let train: IDXDataset
+      do {
+        train = try IDXDataset.load(folder: config.dataFolder ?? IDXDataset.defaultFolder, split: .train)
+      } catch {
+        throw PluginFailure("\(error)")
+      }
+      session = try TrainingSession(config: config, trainingExamples: train.count)
+      // The papers' check uses the first minibatch of the shuffled training loader.
+      let indices = EpochOrder(count: train.count, seed: config.seed).permutation(epoch: 0).prefix(batch)
+      try session.beginBatch(examples: Array(indices), labels: indices.map(train.label)) { x, y in
+        train.fill(indices, input: x, target: y, dtype: config.dtype, classes: train.classCount)
+      }
+    }
+  }
+
+  /// The check at the config's β and K (or the given ones).
+  public func run(_ mode: GDUCheck.Mode, beta: Double? = nil, steps: Int? = nil) throws(PluginFailure) -> GDUResult {
+    try GDUCheck(session: session).run(mode, beta: beta ?? config.check.beta, steps: steps ?? config.check.nudgedSteps)
+  }
+}
