@@ -7,6 +7,10 @@ public struct CheckJob {
   public let session: TrainingSession
 
   public init(config: RunConfig) throws(PluginFailure) {
+    // Before anything is filled: the random inputs below are written as Doubles.
+    guard config.dtype == UInt32(EQP_DTYPE_F64) else {
+      throw PluginFailure("check: the config's dtype is f32; the checks need `dtype: f64`")
+    }
     self.config = config
     let batch = config.batchSize
     if config.check.input == "random" {
