@@ -42,6 +42,9 @@ struct CheckCommand: ParsableCommand {
   @Flag(help: "Print JSON instead of tables.")
   var json = false
 
+  @Option(help: "Write SVG figures (series and RelMSE bars) into this folder.")
+  var plot: String?
+
   func validate() throws {
     guard GDUCheck.Mode(rawValue: mode) != nil else {
       throw ValidationError("the check is \"\(mode)\"; expected gdu or rbp")
@@ -69,6 +72,20 @@ struct CheckCommand: ParsableCommand {
     } catch {
       FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
       throw ExitCode(1)
+    }
+    if let plot {
+      do {
+        try FileManager.default.createDirectory(atPath: plot, withIntermediateDirectories: true)
+        for result in results {
+          let prefix = "\(mode)-beta\(GDUReport.format(result.beta))"
+          for path in try GDUPlots.write(result, to: plot, prefix: prefix) {
+            FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
+          }
+        }
+      } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(1)
+      }
     }
     if json {
       print(GDUReport.json(results))

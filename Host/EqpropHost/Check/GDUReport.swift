@@ -61,7 +61,7 @@ public enum GDUReport {
   /// JSON has no NaN or infinity: those are written as strings ("nan", "inf").
   private static func finite(_ value: Double) -> Any { value.isFinite ? value : "\(value)" }
 
-  static func format(_ value: Double) -> String {
+  public static func format(_ value: Double) -> String {
     if value == 0 || !value.isFinite { return "\(value)" }
     let magnitude = abs(value)
     if magnitude >= 1e-3 && magnitude < 1e4 { return String(format: "%.4g", value) }

@@ -12,6 +12,8 @@ public struct RunConfig: Sendable {
   /// Use only the first N training / test examples (0: all).
   public var trainLimit: Int
   public var testLimit: Int
+  /// Free-phase steps of evaluation (0: the dynamics' free_steps).
+  public var evalSteps: Int
   public var dataFolder: String?
   public var learningRates: [Double]
   public var momentum: Double
@@ -122,6 +124,7 @@ public struct RunConfig: Sendable {
       name: string(top, "name"), seed: seed, dtype: dtype, epochs: epochs,
       batchSize: int(training, "batch_size"), testBatchSize: int(training, "test_batch_size"),
       trainLimit: int(training, "train_limit"), testLimit: int(training, "test_limit"),
+      evalSteps: int(training, "eval_steps"),
       dataFolder: folder.isEmpty ? nil : folder, learningRates: rates,
       momentum: optimizer["momentum"]?.number ?? 0, model: model, dynamics: dynamics,
       learner: learner,
@@ -180,6 +183,10 @@ enum HostSchema {
     option("test_batch_size", EQP_OPT_INT, "1000", "batch size of evaluation", min: 1),
     option("train_limit", EQP_OPT_INT, "0", "train on the first N examples only (0: all)", min: 0),
     option("test_limit", EQP_OPT_INT, "0", "evaluate on the first N test examples (0: all)", min: 0),
+    option(
+      "eval_steps", EQP_OPT_INT, "0",
+      "free-phase steps when evaluating, from zero states (0: the dynamics' free_steps; more "
+        + "when training relies on persistent states)", min: 0),
   ]
   static let optimizer = [
     option("lr", EQP_OPT_FLOAT_LIST, nil, "learning rate per parameter group, output → input", min: 0),

@@ -119,6 +119,7 @@ public final class TrainingSession {
     args.struct_size = Int(EQP_RelaxArgs_STRUCT_SIZE)
     args.states = states.pointer
     args.start = UInt32(EQP_START_ZERO)
+    args.steps = Int64(config.evalSteps)
     var result = EQP_RunResult()
     try PluginCall.check(relax(args, &result, sink.pointer), sink, dynamics.plugin, "run (evaluation)")
     var loss = 0.0
