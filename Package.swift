@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "eqprop_dense", type: .dynamic, targets: ["DenseModel"]),
     .library(name: "eqprop_discrete", type: .dynamic, targets: ["DiscreteDynamics"]),
     .library(name: "eqprop_ep", type: .dynamic, targets: ["EPLearner"]),
+    .library(name: "eqprop_hopfield", type: .dynamic, targets: ["HopfieldModel"]),
     .library(name: "eqprop_bptt", type: .dynamic, targets: ["BPTTLearner"]),
     .library(name: "eqprop_rbp", type: .dynamic, targets: ["RBPLearner"]),
   ],
@@ -65,6 +66,9 @@ let package = Package(
     .target(
       name: "DenseModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Models/Dense", linkerSettings: pluginLinkerSettings),
+    .target(
+      name: "HopfieldModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "Plugins/Models/Hopfield", linkerSettings: pluginLinkerSettings),
     .target(
       name: "EPLearner", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Learners/EP", linkerSettings: pluginLinkerSettings),

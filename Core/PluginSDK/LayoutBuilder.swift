@@ -37,8 +37,9 @@ public final class LayoutBuilder {
     params.append(keep([spec]))
   }
 
-  /// Completes the layout; call once, after every layer and parameter.
-  public func finish(inputShape: [Int64], classCount: Int, groups: Int) {
+  /// Completes the layout; call once, after every layer and parameter. `capabilities` are
+  /// this instance's (0: the descriptor's).
+  public func finish(inputShape: [Int64], classCount: Int, groups: Int, capabilities: UInt64 = 0) {
     layout.struct_size = Int(EQP_ModelLayout_STRUCT_SIZE)
     layout.layer_count = layers.count
     layout.layers = keep(layers)
@@ -48,6 +49,7 @@ public final class LayoutBuilder {
     layout.input_shape = keep(inputShape)
     layout.lr_group_count = UInt32(groups)
     layout.class_count = Int64(classCount)
+    layout.capabilities = capabilities
   }
 
   private func keep<T>(_ values: [T]) -> UnsafePointer<T> {

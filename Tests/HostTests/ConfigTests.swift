@@ -64,7 +64,7 @@ final class ConfigTests: XCTestCase {
     assertRejected(valid + "\ntrainning: {epochs: 2}", saying: ["trainning: unknown section", "did you mean 'training'?"])
     assertRejected(
       valid.replacingOccurrences(of: "id: ep", with: "id: nope"),
-      saying: ["learner.id: no learner plugin with id 'nope'", "available: ep"])
+      saying: ["learner.id: no learner plugin with id 'nope'", "available:", "ep"])
     assertRejected(
       valid.replacingOccurrences(of: "beta: 0.5}", with: "}"), saying: ["learner.beta: required"])
   }

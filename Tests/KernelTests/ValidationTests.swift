@@ -53,7 +53,7 @@ final class ValidationTests: XCTestCase {
     XCTAssertEqual(table.pointee.reserved, 0)
     // After the 16-byte header the table is a row of function pointers; none may be NULL.
     let entries = (EQP_HostKernelApi_STRUCT_SIZE - 16) / MemoryLayout<UnsafeRawPointer>.size
-    XCTAssertEqual(entries, 15)
+    XCTAssertEqual(entries, 16)
     UnsafeRawPointer(table).advanced(by: 16).withMemoryRebound(
       to: UnsafeRawPointer?.self, capacity: entries
     ) { slots in

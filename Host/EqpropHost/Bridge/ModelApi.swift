@@ -7,7 +7,7 @@ enum ModelApi {
     var table = EQP_HostModelApi()
     table.struct_size = Int(EQP_HostModelApi_STRUCT_SIZE)
     table.layout = { handle in handle.map { UnsafePointer(ModelBinding.from($0).layout) } }
-    table.capabilities = { handle in handle.map { ModelBinding.from($0).plugin.capabilities } ?? 0 }
+    table.capabilities = { handle in handle.map { ModelBinding.from($0).capabilities } ?? 0 }
     table.prepare = { handle, eval, err in
       ModelApi.forward(handle, err) { $0.vtable.prepare($0.instance, eval, err) }
     }

@@ -24,6 +24,8 @@ public final class ModelBinding {
   public let parameters: [Parameter]
   public let inputShape: [Int64]
   public let classCount: Int
+  /// This instance's capability bits (the layout's, else the descriptor's).
+  public let capabilities: UInt64
   let vtable: EQP_ModelVTable
   let instance: OpaquePointer
   /// The layout as the model filled it (host-sized struct), at a stable address for as long
@@ -54,6 +56,12 @@ public final class ModelBinding {
     do throws(PluginFailure) {
       try PluginCall.check(status, sink, plugin, "describe")
       (layers, parameters, inputShape) = try Self.read(layout, plugin)
+      guard layout.capabilities & ~plugin.capabilities == 0 else {
+        throw PluginCall.failure(
+          plugin, "describe",
+          "the instance claims capabilities 0x\(String(layout.capabilities, radix: 16)) beyond "
+            + "the descriptor's 0x\(String(plugin.capabilities, radix: 16))")
+      }
     } catch {
       vtable.destroy(created)
       throw error
@@ -61,6 +69,7 @@ public final class ModelBinding {
     self.layout = .allocate(capacity: 1)
     self.layout.initialize(to: layout)
     classCount = Int(layout.class_count)
+    capabilities = layout.capabilities == 0 ? plugin.capabilities : layout.capabilities
   }
 
   deinit {

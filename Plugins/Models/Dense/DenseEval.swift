@@ -64,16 +64,17 @@ struct DenseEval {
     self.targetTensor = ev.target?.pointee
   }
 
+  /// `what` is built only on failure: this runs at every step.
   private static func expect(
-    _ tensor: EQP_Tensor, _ count: Int, _ network: DenseNetwork, _ what: String
+    _ tensor: EQP_Tensor, _ count: Int, _ network: DenseNetwork, _ what: @autoclosure () -> String
   ) throws(PluginError) {
     guard tensor.dtype == network.dtype, tensor.strides == nil, tensor.baseAddress != nil else {
       throw PluginError(
-        .invalidArgument, "dense.\(what): must be a contiguous tensor of dtype \(network.dtype)")
+        .invalidArgument, "dense.\(what()): must be a contiguous tensor of dtype \(network.dtype)")
     }
     guard tensor.elementCount == count else {
       throw PluginError(
-        .invalidArgument, "dense.\(what): has \(tensor.elementCount) elements, expected \(count)")
+        .invalidArgument, "dense.\(what()): has \(tensor.elementCount) elements, expected \(count)")
     }
   }
 

@@ -601,8 +601,13 @@ typedef struct EQP_ModelLayout {
   uint32_t lr_group_count;              /* 1 + the largest lr_group */
   const int64_t *input_shape;
   int64_t class_count;                  /* width of predict's scores and of targets */
+  uint64_t capabilities;                /* this instance's EQP_MODEL_CAP_* bits, a subset of
+                                           the descriptor's (which declares every bit some
+                                           configuration has): e.g. ENERGY only when the
+                                           options make F an exact energy gradient. 0: the
+                                           descriptor's. */
 } EQP_ModelLayout;
-enum { EQP_ModelLayout_STRUCT_SIZE = EQP_END_OF(EQP_ModelLayout, class_count) };
+enum { EQP_ModelLayout_STRUCT_SIZE = EQP_END_OF(EQP_ModelLayout, capabilities) };
 
 typedef struct EQP_ModelCreateArgs {
   size_t struct_size;

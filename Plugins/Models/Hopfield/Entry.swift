@@ -1,0 +1,12 @@
+@preconcurrency import CEqprop
+import EqpropPluginSDK
+
+// The library's static self-description, built once on the first entry call and never
+// changed after (the ABI requires it to live as long as the process).
+nonisolated(unsafe) private let library = LibraryBuilder.make(
+  name: "eqprop_hopfield", version: "1.0.0", plugins: [HopfieldModel.description])
+
+@c @implementation
+public func eqp_plugin_entry(_ host: UnsafePointer<EQP_HostInfo>?) -> UnsafePointer<EQP_Library>? {
+  library
+}

@@ -1,0 +1,59 @@
+import EqpropPluginSDK
+
+/// The resolved options of one `hopfield` instance (spec §2.2, EB setting).
+struct HopfieldSettings {
+  /// How F treats the output row (spec pitfall 6).
+  enum OutputRow: String, CaseIterable {
+    /// F_0 = ρ'(s_0) ⊙ (W01ρ(s1) + b0): F = s − ∂E/∂s on every row.
+    case exact
+    /// F_0 = W01ρ(s1) + b0, as the papers' code: not an exact gradient system.
+    case reference
+  }
+
+  /// The cost ℓ(s_0, y) (spec pitfall 4).
+  enum Cost: String, CaseIterable {
+    /// ½‖s_0 − y‖² (Ernoult et al. 2019).
+    case halfSquared = "half_squared"
+    /// ‖s_0 − y‖² (Scellier & Bengio 2017): the nudge doubles.
+    case squared
+
+    /// k in ℓ = k·‖s_0 − y‖².
+    var scale: Double { self == .halfSquared ? 0.5 : 1 }
+  }
+
+  /// How `init_params` draws θ.
+  enum Initialisation: String, CaseIterable {
+    /// Weights and biases U(±1/√fan_in), PyTorch's Linear default (as `dense`).
+    case pytorch
+    /// Weights U(±√(6/(n_in + n_out))), biases 0 (Scellier & Bengio 2017).
+    case glorot
+  }
+
+  /// Layer sizes from the output (sizes[0]) to the layer next to the input.
+  let sizes: [Int]
+  let inputSize: Int
+  let activation: HopfieldActivation
+  let outputRow: OutputRow
+  let inputThroughRho: Bool
+  let clamp: Bool
+  let cost: Cost
+  let initialisation: Initialisation
+
+  init(_ options: OptionReader) throws(PluginError) {
+    let layers = try options.ints("layers")
+    guard layers.count >= 2 else {
+      throw PluginError(
+        .invalidArgument,
+        "model.layers: \(layers) has \(layers.count) entries; give at least the output and "
+          + "input sizes, output first (e.g. [10, 512, 784])")
+    }
+    sizes = layers.dropLast().map { Int($0) }
+    inputSize = Int(layers[layers.count - 1])
+    activation = try options.choice("activation", as: HopfieldActivation.self)
+    outputRow = try options.choice("output_row", as: OutputRow.self)
+    inputThroughRho = try options.bool("input_through_rho")
+    clamp = try options.bool("clamp")
+    cost = try options.choice("cost", as: Cost.self)
+    initialisation = try options.choice("init", as: Initialisation.self)
+  }
+}
