@@ -108,7 +108,7 @@ final class HopfieldFormulaTests: XCTestCase {
   /// An unknown option value is refused with the accepted names.
   func testUnknownChoicesAreRefused() {
     XCTAssertThrowsError(try ModelHarness(yaml: Fixture.config("activation: relu"), batch: 1)) {
-      XCTAssertTrue("\($0)".contains("hardsigm, sigm, sigmoid, tanh"), "\($0)")
+      XCTAssertTrue("\($0)".contains("sigm, hardsigm, sigmoid, tanh, identity"), "\($0)")
     }
     XCTAssertThrowsError(try ModelHarness(yaml: Fixture.config("output_row: code"), batch: 1)) {
       XCTAssertTrue("\($0)".contains("exact, reference"), "\($0)")

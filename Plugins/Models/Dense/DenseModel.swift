@@ -49,39 +49,39 @@ enum DenseModel {
     table.workspace_destroy = { _, workspace in InstanceBox.release(workspace, as: DenseWorkspace.self) }
     table.prepare = { model, ev, err in
       DenseModel.withNetwork(model, err, "prepare") { network, kernel throws(PluginError) in
-        try network.prepare(DenseEval(ev, network: network, needsStates: false, call: "prepare"), kernel)
+        try network.prepare(network.eval(ev, "dense.prepare", needsStates: false), kernel)
       }
     }
     table.drive = { model, ev, out, err in
       DenseModel.withNetwork(model, err, "drive") { network, kernel throws(PluginError) in
         guard let out else { throw PluginError(.invalidArgument, "dense.drive: out is NULL") }
-        try network.drive(DenseEval(ev, network: network, call: "drive"), out: out, kernel)
+        try network.drive(network.eval(ev, "dense.drive"), out: out, kernel)
       }
     }
     table.param_grad = { model, ev, coeff, grads, err in
       DenseModel.withNetwork(model, err, "param_grad") { network, kernel throws(PluginError) in
         guard let grads else { throw PluginError(.invalidArgument, "dense.param_grad: grads is NULL") }
-        try network.paramGrad(DenseEval(ev, network: network, call: "param_grad"), coeff: coeff, grads: grads, kernel)
+        try network.paramGrad(network.eval(ev, "dense.param_grad"), coeff: coeff, grads: grads, kernel)
       }
     }
     table.cost = { model, ev, perExample, err in
       DenseModel.withNetwork(model, err, "cost") { network, kernel throws(PluginError) in
         guard let perExample else { throw PluginError(.invalidArgument, "dense.cost: per_example is NULL") }
-        try network.cost(DenseEval(ev, network: network, needsTarget: true, call: "cost"), perExample: perExample, kernel)
+        try network.cost(network.eval(ev, "dense.cost", needsTarget: true), perExample: perExample, kernel)
       }
     }
     table.cost_grad = { model, ev, coeff, gradStates, _, err in
       DenseModel.withNetwork(model, err, "cost_grad") { network, kernel throws(PluginError) in
         guard let gradStates else { throw PluginError(.invalidArgument, "dense.cost_grad: grad_states is NULL") }
         try network.costGrad(
-          DenseEval(ev, network: network, needsTarget: true, call: "cost_grad"), coeff: coeff,
+          network.eval(ev, "dense.cost_grad", needsTarget: true), coeff: coeff,
           gradStates: gradStates, kernel)
       }
     }
     table.predict = { model, ev, scores, err in
       DenseModel.withNetwork(model, err, "predict") { network, kernel throws(PluginError) in
         guard let scores else { throw PluginError(.invalidArgument, "dense.predict: scores is NULL") }
-        try network.predict(DenseEval(ev, network: network, call: "predict"), scores: scores, kernel)
+        try network.predict(network.eval(ev, "dense.predict"), scores: scores, kernel)
       }
     }
     table.vjp = { model, ev, cotOut, cotStates, cotParams, err in
@@ -90,14 +90,14 @@ enum DenseModel {
           throw PluginError(.invalidArgument, "dense.vjp: cot_out or cot_states is NULL")
         }
         try network.vjp(
-          DenseEval(ev, network: network, call: "vjp"), cotOut: cotOut, cotStates: cotStates,
+          network.eval(ev, "dense.vjp"), cotOut: cotOut, cotStates: cotStates,
           cotParams: cotParams, kernel)
       }
     }
     table.phi = { model, ev, perExample, err in
       DenseModel.withNetwork(model, err, "phi") { network, kernel throws(PluginError) in
         guard let perExample else { throw PluginError(.invalidArgument, "dense.phi: per_example is NULL") }
-        try network.phi(DenseEval(ev, network: network, call: "phi"), perExample: perExample, kernel)
+        try network.phi(network.eval(ev, "dense.phi"), perExample: perExample, kernel)
       }
     }
     return PluginDescription(

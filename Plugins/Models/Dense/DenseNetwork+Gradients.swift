@@ -69,7 +69,6 @@ extension DenseNetwork {
   /// Φ per example (for checks): Σ_l s_l·(W_{l,l+1}s_{l+1} or W_{N,x}x) + b_l·s_l.
   func phi(_ ev: DenseEval, perExample: UnsafeMutablePointer<Double>, _ kernel: KernelCalls) throws(PluginError) {
     for row in 0..<ev.batch { perExample[row] = 0 }
-    let element = dtype == UInt32(EQP_DTYPE_F64) ? 8 : 4
     for layer in 0..<layerCount {
       let width = sizes[layer]
       let terms = ev.workspace.phiTerms.tensors[layer].baseAddress
@@ -79,12 +78,7 @@ extension DenseNetwork {
         a: source, lda: inputWidth(of: layer), b: ev.param(weightIndex(layer)), ldb: inputWidth(of: layer),
         beta: 0, c: terms, ldc: width)
       try kernel.addRowVector(rows: ev.batch, cols: width, alpha: 1, v: ev.param(biasIndex(layer)), y: terms)
-      for row in 0..<ev.batch {
-        let offset = row * width * element
-        perExample[row] += try kernel.dot(
-          count: width, x: terms.map { UnsafeRawPointer($0 + offset) },
-          y: ev.state(layer).map { UnsafeRawPointer($0 + offset) })
-      }
+      try kernel.rowDots(rows: ev.batch, cols: width, alpha: 1, x: terms, y: ev.state(layer), into: perExample)
     }
   }
 
@@ -94,11 +88,8 @@ extension DenseNetwork {
     let residual = ev.workspace.residual.tensors[0].baseAddress
     try kernel.copy(count: ev.batch * width, from: ev.state(0), to: residual)
     try kernel.axpby(count: ev.batch * width, alpha: -1, x: ev.target, beta: 1, y: residual)
-    let element = dtype == UInt32(EQP_DTYPE_F64) ? 8 : 4
-    for row in 0..<ev.batch {
-      let rowStart = residual.map { UnsafeRawPointer($0 + row * width * element) }
-      perExample[row] = 0.5 * (try kernel.dot(count: width, x: rowStart, y: rowStart))
-    }
+    for row in 0..<ev.batch { perExample[row] = 0 }
+    try kernel.rowDots(rows: ev.batch, cols: width, alpha: 0.5, x: residual, y: residual, into: perExample)
   }
 
   /// grad_states[0] += coeff·(s_0 − y); the cost does not depend on θ.

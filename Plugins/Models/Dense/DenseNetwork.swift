@@ -25,12 +25,6 @@ final class DenseNetwork {
   /// Width of the layer on the input side of layer i.
   func inputWidth(of layer: Int) -> Int { layer < hiddenCount ? sizes[layer + 1] : inputSize }
 
-  static let activations: [String: Int32] = [
-    "sigm": Int32(EQP_ACT_SIGM), "hardsigm": Int32(EQP_ACT_HARDSIGM),
-    "sigmoid": Int32(EQP_ACT_SIGMOID), "tanh": Int32(EQP_ACT_TANH),
-    "identity": Int32(EQP_ACT_IDENTITY),
-  ]
-
   init(_ args: EQP_ModelCreateArgs, err: OpaquePointer?) throws(PluginError) {
     let options = OptionReader(args.options, err: err)
     let layers = try options.ints("layers")
@@ -40,12 +34,7 @@ final class DenseNetwork {
         "model.layers: \(layers) has \(layers.count) entries; give at least the output and "
           + "input sizes, output first (e.g. [10, 512, 784])")
     }
-    let name = try options.string("activation")
-    guard let activation = Self.activations[name] else {
-      throw PluginError(
-        .invalidArgument,
-        "model.activation: \"\(name)\" is not one of \(Self.activations.keys.sorted().joined(separator: ", "))")
-    }
+    let activation = try options.choice("activation", as: Activation.self).code
     guard args.dtype == UInt32(EQP_DTYPE_F32) || args.dtype == UInt32(EQP_DTYPE_F64) else {
       throw PluginError(.unsupported, "dense: dtype \(args.dtype) is neither f32 nor f64")
     }

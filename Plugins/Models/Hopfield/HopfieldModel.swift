@@ -11,7 +11,7 @@ enum HopfieldModel {
     OptionDescription(
       "activation", .string, default: "sigm",
       doc: "ρ: sigm (1/(1+e^{−4(a−½)})), hardsigm (clip(a, 0, 1), ρ' = 1 on [0, 1]), "
-        + "sigmoid or tanh"),
+        + "sigmoid, tanh or identity"),
     OptionDescription(
       "output_row", .string, default: "exact",
       doc: "exact: F_0 = ρ'(s_0)⊙(W01ρ(s_1) + b0), an exact energy gradient; reference: "

@@ -32,7 +32,7 @@ struct HopfieldSettings {
   /// Layer sizes from the output (sizes[0]) to the layer next to the input.
   let sizes: [Int]
   let inputSize: Int
-  let activation: HopfieldActivation
+  let activation: Activation
   let outputRow: OutputRow
   let inputThroughRho: Bool
   let clamp: Bool
@@ -49,7 +49,7 @@ struct HopfieldSettings {
     }
     sizes = layers.dropLast().map { Int($0) }
     inputSize = Int(layers[layers.count - 1])
-    activation = try options.choice("activation", as: HopfieldActivation.self)
+    activation = try options.choice("activation", as: Activation.self)
     outputRow = try options.choice("output_row", as: OutputRow.self)
     inputThroughRho = try options.bool("input_through_rho")
     clamp = try options.bool("clamp")
