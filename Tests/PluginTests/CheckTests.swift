@@ -63,6 +63,20 @@ final class CheckTests: XCTestCase {
     XCTAssertGreaterThan(small.worst, 1e-3, "the prototypical model is not an exact gradient system")
   }
 
+  /// The shipped G-toy config (an exact energy model with an input-to-output matrix): EP's
+  /// updates equal BPTT's gradients up to O(β), as Ernoult et al. 2019's Thm 1 says, down to
+  /// β = 1e-5; below that, round-off in s_{t+1} − s_t (≈ 1e-16/(εβ)) takes over.
+  func testToyModelKeepsTheGDUPropertyToFirstOrderInBeta() throws {
+    let catalog = PluginCatalog.load(PluginSearchPath(folders: [RepositoryPaths.binaryFolder]))
+    let config = try RunConfig.load(file: RepositoryPaths.root + "/examples/gdu/g-toy.yaml", catalog: catalog)
+    let check = try CheckJob(config: config)
+    let errors = try [1e-3, 1e-4, 1e-5].map { beta in try check.run(.gdu, beta: beta).worst }
+    XCTAssertLessThan(errors[0], 2e-3, "RelMSE at β = 1e-3")
+    for (larger, smaller) in zip(errors, errors.dropFirst()) {
+      XCTAssertGreaterThan(larger / smaller, 8, "RelMSE per 10× smaller β: \(errors)")
+    }
+  }
+
   func testCheckRefusesAFreePhaseShorterThanK() throws {
     XCTAssertThrowsError(try job("", freeSteps: 4).run(.gdu)) { error in
       XCTAssertTrue("\(error)".contains("must be longer than K = 6"), "\(error)")

@@ -14,7 +14,7 @@ final class HopfieldModelTests: XCTestCase {
   func testParamGradIsTheGradientOfPhi() throws {
     for model in [
       "activation: sigm", "activation: tanh, output_row: reference, input_through_rho: false",
-      "activation: hardsigm",
+      "activation: hardsigm", "activation: tanh, input_to_output: true",
     ] {
       let harness = try ModelHarness(yaml: Fixture.config(model), batch: 3)
       let coeff = -0.7
@@ -46,6 +46,8 @@ final class HopfieldModelTests: XCTestCase {
       ("activation: hardsigm", [3, 5, 4, 6]),
       ("activation: tanh, output_row: reference", [3, 5, 4, 6]),
       ("activation: sigm", [3, 6]),
+      ("activation: tanh, input_to_output: true", [3, 5, 4, 6]),
+      ("activation: sigm, output_row: reference, input_to_output: true", [3, 5, 6]),
     ]
     for (model, layers) in cases {
       let harness = try ModelHarness(yaml: Fixture.config(model, layers: layers), batch: 2)
@@ -112,6 +114,7 @@ final class HopfieldModelTests: XCTestCase {
     for model in [
       "activation: sigm", "activation: tanh, input_through_rho: false",
       "activation: hardsigm", "activation: sigm, output_row: reference",
+      "activation: tanh, input_to_output: true",
     ] {
       let harness = try ModelHarness(yaml: Fixture.config(model), batch: 2)
       let drive = try Fixture.drive(harness)

@@ -23,6 +23,10 @@ enum HopfieldModel {
       "clamp", .bool, default: "true",
       doc: "declare every layer's clip range [0, 1]; false is the papers' --no-clamp"),
     OptionDescription(
+      "input_to_output", .bool, default: "false",
+      doc: "add W0x and b0x (learning-rate group 0): the output also receives W0xρ(x) + b0x, "
+        + "as the toy model of Ernoult et al. 2019, Fig. 2"),
+    OptionDescription(
       "cost", .string, default: "half_squared",
       doc: "half_squared: ½‖s_0 − y‖²; squared: ‖s_0 − y‖² (Scellier & Bengio 2017)"),
     OptionDescription(
@@ -45,7 +49,8 @@ enum HopfieldModel {
         "Layered energy model of the energy-based setting (Scellier & Bengio 2017; Ernoult "
         + "et al. 2019): E = ½Σ‖s_i‖² − Σρ(s_i)ᵀW_{i,i+1}ρ(s_{i+1}) − ρ(s_N)ᵀW_{N,x}ρ(x) "
         + "− Σb_iᵀρ(s_i); drive F_i = ρ'(s_i)⊙(W_{i,i+1}ρ(s_{i+1}) + b_i + "
-        + "W_{i−1,i}ᵀρ(s_{i−1})) = s_i − ∂E/∂s_i (output row per output_row); phi gives −E "
+        + "W_{i−1,i}ᵀρ(s_{i−1})) = s_i − ∂E/∂s_i (output row per output_row); input_to_output "
+        + "adds −ρ(s_0)ᵀ(W_0xρ(x) + b_0x) to E; phi gives −E "
         + "per example and param_grad −∂E/∂θ (not ε times it). Use with an ε < 1 dynamics.",
       options: options)
   }

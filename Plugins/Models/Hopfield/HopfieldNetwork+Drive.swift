@@ -2,7 +2,8 @@
 import EqpropPluginSDK
 
 extension HopfieldNetwork {
-  /// Caches ρ(x) and the input term W_{N,x}ρ(x) + b_N, constant within a batch while θ is.
+  /// Caches ρ(x) and the input term W_{N,x}ρ(x) + b_N (and W_0xρ(x) + b_0x), constant
+  /// within a batch while θ is.
   func prepare(_ ev: HopfieldEval, _ kernel: KernelCalls) throws(PluginError) {
     if settings.inputThroughRho {
       try kernel.activate(
@@ -12,6 +13,10 @@ extension HopfieldNetwork {
     try fromBelow(top, rhoOfInput(ev), beta: 0, into: term, ev, kernel)
     try kernel.addRowVector(
       rows: ev.batch, cols: sizes[top], alpha: 1, v: ev.param(biasIndex(top)), y: term)
+    if settings.inputToOutput {
+      try outputInputTerm(
+        beta: 0, into: ev.workspace.outputInputTerm.tensors[0].baseAddress, ev, kernel)
+    }
     ev.workspace.prepared = true
   }
 

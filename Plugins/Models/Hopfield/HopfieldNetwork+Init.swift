@@ -9,31 +9,41 @@ extension HopfieldNetwork {
     _ params: UnsafeMutablePointer<EQP_Tensor>, count: Int, rng: OpaquePointer?,
     err: OpaquePointer?
   ) throws(PluginError) {
-    guard count == 2 * layerCount else {
+    guard count == parameterCount else {
       throw PluginError(
         .invalidArgument,
-        "hopfield.init_params: \(count) tensors given, expected \(2 * layerCount)")
+        "hopfield.init_params: \(count) tensors given, expected \(parameterCount)")
     }
     guard let fill = PluginHost.rng?.pointee.fill_uniform else {
       throw PluginError(.abiMismatch, "hopfield.init_params: the host offers no rng")
     }
     let kernel = try KernelCalls(dtype: dtype, err: err)
-    for layer in 0..<layerCount {
-      let fanIn = Double(inputWidth(of: layer))
-      let weight = params + weightIndex(layer)
-      let bias = params + biasIndex(layer)
+    var pairs = (0..<layerCount).map { layer in
+      (weight: weightIndex(layer), bias: biasIndex(layer), fanIn: inputWidth(of: layer),
+       fanOut: sizes[layer], name: "b\(layer)")
+    }
+    if settings.inputToOutput {
+      pairs.append(
+        (weight: skipWeightIndex, bias: skipBiasIndex, fanIn: inputSize, fanOut: sizes[0],
+         name: "b0x"))
+    }
+    for pair in pairs {
+      let fanIn = Double(pair.fanIn)
+      let weight = params + pair.weight
+      let bias = params + pair.bias
       switch settings.initialisation {
       case .pytorch:
         let bound = 1 / fanIn.squareRoot()
         try PluginError.check(fill(rng, weight, -bound, bound, err), "rng.fill_uniform")
         try PluginError.check(fill(rng, bias, -bound, bound, err), "rng.fill_uniform")
       case .glorot:
-        let bound = (6 / (fanIn + Double(sizes[layer]))).squareRoot()
+        let bound = (6 / (fanIn + Double(pair.fanOut))).squareRoot()
         try PluginError.check(fill(rng, weight, -bound, bound, err), "rng.fill_uniform")
         // The host hands θ zeroed; zero the biases anyway so the rule does not rest on it.
         guard bias.pointee.dtype == dtype, bias.pointee.strides == nil else {
           throw PluginError(
-            .invalidArgument, "hopfield.init_params: b\(layer) is not a contiguous \(dtype) tensor")
+            .invalidArgument,
+            "hopfield.init_params: \(pair.name) is not a contiguous \(dtype) tensor")
         }
         try kernel.fill(count: bias.pointee.elementCount, value: 0, x: bias.pointee.baseAddress)
       }

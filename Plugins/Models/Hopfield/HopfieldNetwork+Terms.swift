@@ -6,6 +6,7 @@ import EqpropPluginSDK
 /// With r_i = ρ(s_i), the bracket of layer i is
 /// a_i = W_{i,i+1}r_{i+1} + b_i + W_{i−1,i}ᵀr_{i−1}, where W_{N,x}ρ(x) + b_N (cached by
 /// `prepare`) stands for the first two terms of the top layer and the output has no third.
+/// With `input_to_output`, a_0 also has W_0xρ(x) + b_0x (also cached by `prepare`).
 extension HopfieldNetwork {
   /// out = beta·out + source·W_iᵀ: the term layer i receives from the input side, with
   /// source [B × inputWidth(i)] (r_{i+1}, ρ(x), or a backward signal).
@@ -30,6 +31,19 @@ extension HopfieldNetwork {
       transA: false, transB: false, m: ev.batch, n: sizes[layer], k: sizes[layer - 1], alpha: 1,
       a: source, lda: sizes[layer - 1], b: ev.param(weightIndex(layer - 1)), ldb: sizes[layer],
       beta: beta, c: out, ldc: sizes[layer])
+  }
+
+  /// out = beta·out + ρ(x)W_0xᵀ + b_0x: what the output receives straight from the input
+  /// with `input_to_output`, from θ as it is now.
+  func outputInputTerm(
+    beta: Double, into out: UnsafeMutableRawPointer?, _ ev: HopfieldEval, _ kernel: KernelCalls
+  ) throws(PluginError) {
+    try kernel.gemm(
+      transA: false, transB: true, m: ev.batch, n: sizes[0], k: inputSize, alpha: 1,
+      a: rhoOfInput(ev), lda: inputSize, b: ev.param(skipWeightIndex), ldb: inputSize,
+      beta: beta, c: out, ldc: sizes[0])
+    try kernel.addRowVector(
+      rows: ev.batch, cols: sizes[0], alpha: 1, v: ev.param(skipBiasIndex), y: out)
   }
 
   /// ρ(x), or x itself when the input does not go through ρ (spec pitfall 7).
@@ -69,6 +83,10 @@ extension HopfieldNetwork {
     if layer > 0 {
       try fromAbove(
         layer, workspace.rho.tensors[layer - 1].baseAddress, beta: 1, into: out, ev, kernel)
+    } else if settings.inputToOutput {
+      try kernel.axpby(
+        count: ev.batch * sizes[0], alpha: 1,
+        x: workspace.outputInputTerm.tensors[0].baseAddress, beta: 1, y: out)
     }
   }
 

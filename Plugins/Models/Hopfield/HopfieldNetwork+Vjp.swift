@@ -71,7 +71,7 @@ extension HopfieldNetwork {
   }
 
   /// cot_params += (∂F/∂θ)ᵀg: δ_iρ(s_{i+1})ᵀ + ρ(s_i)δ_{i+1}ᵀ for W_{i,i+1}, δ_Nρ(x)ᵀ for
-  /// W_{N,x}, Σ_b δ_i for b_i.
+  /// W_{N,x}, Σ_b δ_i for b_i; δ_0ρ(x)ᵀ and Σ_b δ_0 for W_0x and b_0x.
   private func accumulateParams(
     into cotParams: UnsafePointer<EQP_Tensor>, _ ev: HopfieldEval, _ kernel: KernelCalls
   ) throws(PluginError) {
@@ -91,6 +91,9 @@ extension HopfieldNetwork {
       try kernel.sumRows(
         rows: ev.batch, cols: sizes[layer], alpha: 1, x: delta[layer].baseAddress, beta: 1,
         v: cotParams[biasIndex(layer)].baseAddress)
+    }
+    if settings.inputToOutput {
+      try accumulateOutputInput(delta[0].baseAddress, coeff: 1, into: cotParams, ev, kernel)
     }
   }
 }

@@ -7,7 +7,8 @@ import EqpropPluginSDK
 /// Layers are indexed from the output: `sizes[0]` is the output, `sizes[N]` (N = `top`) the
 /// layer next to the input. Parameters, in order, are `W01, b0, W12, b1, …, W{N}x, b{N}`;
 /// `W_{i,i+1}` is `sizes[i] × sizes[i+1]` and shares learning-rate group i with `b_i`
-/// (spec §3: output → input), exactly as `dense` declares them.
+/// (spec §3: output → input), exactly as `dense` declares them. With `input_to_output`,
+/// `W0x, b0x` follow them, in group 0.
 final class HopfieldNetwork {
   let settings: HopfieldSettings
   let sizes: [Int]
@@ -23,6 +24,10 @@ final class HopfieldNetwork {
   /// Parameter index of the weight feeding layer i from the input side (i == N: W_{N,x}).
   func weightIndex(_ layer: Int) -> Int { 2 * layer }
   func biasIndex(_ layer: Int) -> Int { 2 * layer + 1 }
+  /// Parameter indices of W_0x and b_0x, present with `input_to_output`.
+  var skipWeightIndex: Int { 2 * layerCount }
+  var skipBiasIndex: Int { 2 * layerCount + 1 }
+  var parameterCount: Int { 2 * layerCount + (settings.inputToOutput ? 2 : 0) }
   /// Width of what lies on the input side of layer i: s_{i+1}, or x for the top layer.
   func inputWidth(of layer: Int) -> Int { layer < top ? sizes[layer + 1] : inputSize }
   /// Whether F_i carries the factor ρ'(s_i): every hidden row, the output row when exact.
@@ -63,6 +68,13 @@ final class HopfieldNetwork {
       builder.addParameter(
         name: "b\(layer)", shape: [Int64(sizes[layer])], role: Int32(EQP_PARAM_BIAS),
         group: layer)
+    }
+    if settings.inputToOutput {
+      builder.addParameter(
+        name: "W0x", shape: [Int64(sizes[0]), Int64(inputSize)], role: Int32(EQP_PARAM_WEIGHT),
+        group: 0)
+      builder.addParameter(
+        name: "b0x", shape: [Int64(sizes[0])], role: Int32(EQP_PARAM_BIAS), group: 0)
     }
     let energy = settings.outputRow == .exact ? UInt64(EQP_MODEL_CAP_ENERGY) : 0
     builder.finish(

@@ -36,6 +36,8 @@ struct HopfieldSettings {
   let outputRow: OutputRow
   let inputThroughRho: Bool
   let clamp: Bool
+  /// The output also receives W_0xρ(x) + b_0x (the toy model of Ernoult et al. 2019, Fig. 2).
+  let inputToOutput: Bool
   let cost: Cost
   let initialisation: Initialisation
 
@@ -53,6 +55,13 @@ struct HopfieldSettings {
     outputRow = try options.choice("output_row", as: OutputRow.self)
     inputThroughRho = try options.bool("input_through_rho")
     clamp = try options.bool("clamp")
+    inputToOutput = try options.bool("input_to_output")
+    guard !inputToOutput || sizes.count >= 2 else {
+      throw PluginError(
+        .invalidArgument,
+        "model.input_to_output: with layers \(layers) the output already is the layer next to "
+          + "the input; give a hidden layer (e.g. [10, 50, 5]) or set input_to_output: false")
+    }
     cost = try options.choice("cost", as: Cost.self)
     initialisation = try options.choice("init", as: Initialisation.self)
   }

@@ -17,6 +17,9 @@ final class HopfieldWorkspace: BatchWorkspace {
   let rhoInput = HostTensors()
   /// W_{N,x}ρ(x) + b_N for the current batch and θ (filled by `prepare`).
   let inputTerm = HostTensors()
+  /// W_0xρ(x) + b_0x for the current batch and θ (filled by `prepare`); empty without
+  /// `input_to_output`.
+  let outputInputTerm = HostTensors()
   /// B × sizes[0]: output minus target, for the cost.
   let residual = HostTensors()
   /// Whether `prepare` ran since the workspace was made.
@@ -35,6 +38,9 @@ final class HopfieldWorkspace: BatchWorkspace {
       try rhoInput.append(dtype: dtype, shape: [rows, Int64(network.inputSize)], err: err)
     }
     try inputTerm.append(dtype: dtype, shape: [rows, Int64(network.sizes[network.top])], err: err)
+    if network.settings.inputToOutput {
+      try outputInputTerm.append(dtype: dtype, shape: [rows, Int64(network.sizes[0])], err: err)
+    }
     try residual.append(dtype: dtype, shape: [rows, Int64(network.sizes[0])], err: err)
   }
 }
