@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "eqprop_hopfield", type: .dynamic, targets: ["HopfieldModel"]),
     .library(name: "eqprop_bptt", type: .dynamic, targets: ["BPTTLearner"]),
     .library(name: "eqprop_rbp", type: .dynamic, targets: ["RBPLearner"]),
+    .library(name: "eqprop_cep", type: .dynamic, targets: ["CEPLearner"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -78,6 +79,9 @@ let package = Package(
     .target(
       name: "RBPLearner", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Learners/RBP", linkerSettings: pluginLinkerSettings),
+    .target(
+      name: "CEPLearner", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "Plugins/Learners/CEP", linkerSettings: pluginLinkerSettings),
     .target(
       name: "DiscreteDynamics", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Dynamics/Discrete", linkerSettings: pluginLinkerSettings),

@@ -41,6 +41,23 @@ public struct OptionDescription: Sendable {
   }
 }
 
+/// A function the plugin exports for `eqprop call` and config hooks (`EQP_ExtensionFunction`).
+public struct FunctionDescription {
+  public var name: String
+  /// The libffi signature, e.g. "d(pi)" (grammar in eqprop.h).
+  public var signature: String
+  /// The function, as a C function pointer of the type the signature spells.
+  public var function: UnsafeRawPointer
+  public var doc: String
+
+  public init(_ name: String, signature: String, function: UnsafeRawPointer, doc: String) {
+    self.name = name
+    self.signature = signature
+    self.function = function
+    self.doc = doc
+  }
+}
+
 /// One plugin of a library (`EQP_PluginDescriptor`).
 public struct PluginDescription {
   public var kind: PluginKind
@@ -52,10 +69,12 @@ public struct PluginDescription {
   public var vtable: UnsafeRawPointer
   public var description: String
   public var options: [OptionDescription]
+  public var functions: [FunctionDescription]
 
   public init(
     kind: PluginKind, id: String, displayName: String, version: String, capabilities: UInt64,
-    vtable: UnsafeRawPointer, description: String, options: [OptionDescription]
+    vtable: UnsafeRawPointer, description: String, options: [OptionDescription],
+    functions: [FunctionDescription] = []
   ) {
     self.kind = kind
     self.id = id
@@ -65,6 +84,7 @@ public struct PluginDescription {
     self.vtable = vtable
     self.description = description
     self.options = options
+    self.functions = functions
   }
 }
 
@@ -72,15 +92,17 @@ public struct PluginDescription {
 public enum LibraryBuilder {
   /// The library record for `plugins`, in permanent storage. Its `init` installs the host
   /// table into `PluginHost`.
-  public static func make(name: String, version: String, plugins: [PluginDescription])
-    -> UnsafePointer<EQP_Library>
-  {
+  /// `requiredHostMinor`: the oldest host minor whose tables hold every entry the plugins
+  /// call (0 for what ABI 1.0 has).
+  public static func make(
+    name: String, version: String, plugins: [PluginDescription], requiredHostMinor: UInt32 = 0
+  ) -> UnsafePointer<EQP_Library> {
     var library = EQP_Library()
     library.struct_size = Int(EQP_Library_STRUCT_SIZE)
     library.magic = UInt32(EQP_LIBRARY_MAGIC)
     library.abi_major = UInt32(EQP_ABI_MAJOR)
     library.abi_minor = UInt32(EQP_ABI_MINOR)
-    library.required_host_minor = 0
+    library.required_host_minor = requiredHostMinor
     library.name = PermanentStorage.cString(name)
     library.version = PermanentStorage.cString(version)
     library.build = PermanentStorage.cString("Swift plugin built with the eqprop SDK")
@@ -102,7 +124,19 @@ public enum LibraryBuilder {
     descriptor.description = PermanentStorage.cString(plugin.description)
     descriptor.options = PermanentStorage.pointerArray(plugin.options.map(optionSpec))
     descriptor.option_count = plugin.options.count
+    descriptor.functions = PermanentStorage.pointerArray(plugin.functions.map(extensionFunction))
+    descriptor.function_count = plugin.functions.count
     return descriptor
+  }
+
+  static func extensionFunction(_ function: FunctionDescription) -> EQP_ExtensionFunction {
+    var entry = EQP_ExtensionFunction()
+    entry.struct_size = Int(EQP_ExtensionFunction_STRUCT_SIZE)
+    entry.name = PermanentStorage.cString(function.name)
+    entry.signature = PermanentStorage.cString(function.signature)
+    entry.fn = unsafeBitCast(function.function, to: (@convention(c) () -> Void).self)
+    entry.doc = PermanentStorage.cString(function.doc)
+    return entry
   }
 
   static func optionSpec(_ option: OptionDescription) -> EQP_OptionSpec {

@@ -12,7 +12,7 @@ public struct SessionCalls {
   let err: OpaquePointer?
 
   public init(_ session: OpaquePointer, err: OpaquePointer?) throws(PluginError) {
-    guard let table = PluginHost.session?.pointee else {
+    guard let table = SizedTable.copy(PluginHost.session, EQP_HostSessionApi()) else {
       throw PluginError(.abiMismatch, "the host offers no session API (was init called?)")
     }
     self.session = session
@@ -104,6 +104,22 @@ public struct SessionCalls {
   /// grads += coeff·Σ_batch ∂Φ/∂θ(states).
   public func paramGrad(_ states: OpaquePointer, coeff: Double, into grads: OpaquePointer?) throws(PluginError) {
     try PluginError.check(table.param_grad(session, states, coeff, grads, err), "session.param_grad")
+  }
+
+  /// θ ← θ − scale·η_group·grads now, with the host's optimizer (continual learners).
+  public func applyUpdate(_ grads: OpaquePointer, scale: Double) throws(PluginError) {
+    try PluginError.check(table.apply_update(session, grads, scale, err), "session.apply_update")
+  }
+
+  /// grads += coeff·Σ_b Δθ(before → after) under the model's local rule for one step of a
+  /// second phase (ABI 1.1; the plugin must require host minor 1).
+  public func stepUpdate(
+    before: OpaquePointer, after: OpaquePointer, coeff: Double, into grads: OpaquePointer
+  ) throws(PluginError) {
+    guard let stepUpdate = table.step_update else {
+      throw PluginError(.abiMismatch, "session.step_update needs a host of ABI 1.1 or newer")
+    }
+    try PluginError.check(stepUpdate(session, before, after, coeff, grads, err), "session.step_update")
   }
 
   /// Records a scalar for this batch; the host averages it over the epoch.

@@ -43,7 +43,7 @@ extern "C" {
 /* ========================================================================================== */
 
 /* The version this header describes. Each side reports the version it was COMPILED with. */
-enum { EQP_ABI_MAJOR = 1, EQP_ABI_MINOR = 0 };
+enum { EQP_ABI_MAJOR = 1, EQP_ABI_MINOR = 1 };
 
 /* First bytes of EQP_Library after struct_size: 'E','Q','P','1' read as a little-endian u32. */
 enum { EQP_LIBRARY_MAGIC = 0x31505145 };
@@ -366,8 +366,14 @@ typedef struct EQP_HostModelApi {
                     EQP_Tensor *cot_states, EQP_Tensor *cot_params, EQP_Error *err);
   EQP_Status (*phi)(EQP_ModelHandle *m, const EQP_ModelEval *ev, double *per_example,
                     EQP_Error *err);
+  /* --- 1.1 --- */
+  /* The model's step_update, or Φ_θ(after) − Φ_θ(ev->states) through param_grad when the
+   * model has none. */
+  EQP_Status (*step_update)(EQP_ModelHandle *m, const EQP_ModelEval *ev,
+                            const EQP_Tensor *after, double coeff, EQP_Tensor *grads,
+                            EQP_Error *err);
 } EQP_HostModelApi;
-enum { EQP_HostModelApi_STRUCT_SIZE = EQP_END_OF(EQP_HostModelApi, phi) };
+enum { EQP_HostModelApi_STRUCT_SIZE = EQP_END_OF(EQP_HostModelApi, step_update) };
 
 /* --- dynamics: running phases ------------------------------------------------------------ */
 
@@ -459,8 +465,14 @@ typedef struct EQP_HostSessionApi {
                          int64_t *errors, EQP_Error *err);
   /* Records a scalar metric for this batch (averaged per epoch in the logs). */
   EQP_Status (*log_metric)(EQP_Session *s, const char *name, double value, EQP_Error *err);
+  /* --- 1.1 --- */
+  /* grads += coeff · Σ_batch Δθ(before → after): the model's local rule for one step of a
+   * second phase (host->model->step_update), for continual learners (C-EP, C-VF). */
+  EQP_Status (*step_update)(EQP_Session *s, const EQP_TensorSet *before,
+                            const EQP_TensorSet *after, double coeff, EQP_TensorSet *grads,
+                            EQP_Error *err);
 } EQP_HostSessionApi;
-enum { EQP_HostSessionApi_STRUCT_SIZE = EQP_END_OF(EQP_HostSessionApi, log_metric) };
+enum { EQP_HostSessionApi_STRUCT_SIZE = EQP_END_OF(EQP_HostSessionApi, step_update) };
 
 /* --- the whole host table ---------------------------------------------------------------- */
 /* Filled by the host; lives until the process exits. Each sub-table grows on its own; a
@@ -555,7 +567,8 @@ enum {
   EQP_MODEL_CAP_VJP = 2,        /* vjp() is implemented */
   EQP_MODEL_CAP_F64 = 4,        /* accepts EQP_DTYPE_F64 */
   EQP_MODEL_CAP_ENERGY = 8,     /* drive is s − ∂E/∂s of an energy: GDU holds exactly */
-  EQP_MODEL_CAP_REENTRANT = 16  /* calls on different workspaces may run concurrently */
+  EQP_MODEL_CAP_REENTRANT = 16, /* calls on different workspaces may run concurrently */
+  EQP_MODEL_CAP_STEP_UPDATE = 32 /* step_update() is implemented (1.1) */
 };
 
 /* Clipping a dynamics applies to a layer after each step (EQP_LayerSpec.clip). */
@@ -666,10 +679,19 @@ typedef struct EQP_ModelVTable {
                     EQP_Error *err);
   /* A size-prefixed table for `name`, or NULL. Owned by the plugin; never freed by the host. */
   const void *(*get_extension)(const char *name);
+  /* --- 1.1 --- */
+  /* grads[k] += coeff · Σ_batch Δθ_k for one step s_t → s_{t+1} of a second phase under the
+   * model's own local rule (vector-field models: post-synaptic change times pre-synaptic
+   * activity at t, spec §3.5). ev->states hold s_t, after holds s_{t+1} (layer_count views).
+   * A model without it gets Φ_θ(s_{t+1}) − Φ_θ(s_t) (EP's increment) from the host's
+   * forwarder. EQP_MODEL_CAP_STEP_UPDATE. */
+  EQP_Status (*step_update)(EQP_ModelInstance *m, const EQP_ModelEval *ev,
+                            const EQP_Tensor *after, double coeff, EQP_Tensor *grads,
+                            EQP_Error *err);
 } EQP_ModelVTable;
 enum {
   EQP_ModelVTable_MIN_SIZE = EQP_END_OF(EQP_ModelVTable, predict),
-  EQP_ModelVTable_STRUCT_SIZE = EQP_END_OF(EQP_ModelVTable, get_extension)
+  EQP_ModelVTable_STRUCT_SIZE = EQP_END_OF(EQP_ModelVTable, step_update)
 };
 
 /* ------------------------------------------------------------------------------------------ */

@@ -38,6 +38,9 @@ enum ModelApi {
         return phi(model.instance, eval, perExample, err)
       }
     }
+    table.step_update = { handle, eval, after, coeff, grads, err in
+      ModelApi.forward(handle, err) { $0.stepUpdate(eval, after: after, coeff: coeff, grads: grads, err: err) }
+    }
     return table
   }
 

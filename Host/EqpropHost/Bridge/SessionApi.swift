@@ -81,6 +81,16 @@ enum SessionApi {
           cotParams: cotParams.map { TensorSet.from($0) }, err: err)
       }
     }
+    table.step_update = { session, before, after, coeff, grads, err in
+      SessionApi.with(session, err) { training in
+        guard let before, let after, let grads else {
+          return SessionApi.refuse(err, "step_update: before, after or grads is NULL")
+        }
+        return training.stepUpdate(
+          before: TensorSet.from(before), after: TensorSet.from(after), coeff: coeff,
+          grads: TensorSet.from(grads), err: err)
+      }
+    }
     table.apply_update = { session, grads, scale, err in
       SessionApi.with(session, err) { training in
         guard let grads else { return SessionApi.refuse(err, "apply_update: grads is NULL") }

@@ -27,6 +27,7 @@ struct VTableValidator {
       let promised: [(UInt64, String, Bool)] = [
         (UInt64(EQP_MODEL_CAP_VJP), "vjp", table.vjp != nil),
         (UInt64(EQP_MODEL_CAP_PHI), "phi", table.phi != nil),
+        (UInt64(EQP_MODEL_CAP_STEP_UPDATE), "step_update", table.step_update != nil),
       ]
       return check("EQP_ModelVTable", required, promised).map { .model(table) }
     case .dynamics:

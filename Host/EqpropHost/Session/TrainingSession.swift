@@ -106,8 +106,9 @@ public final class TrainingSession {
     try PluginCall.check(status, sink, learner.plugin, "train_batch (epoch \(epoch + 1), batch \(index + 1))")
     if result.applied == 0 {
       try optimizer.apply(gradients, to: parameters, scale: 1, kernel: kernel)
-      try checkFinite(parameters, what: "θ after the update of batch \(index + 1)", names: model.parameters.map(\.name))
     }
+    // Continual learners applied their updates step by step: check those too.
+    try checkFinite(parameters, what: "θ after the update of batch \(index + 1)", names: model.parameters.map(\.name))
     return (result.loss_sum, result.errors)
   }
 
@@ -239,6 +240,12 @@ public final class TrainingSession {
 
   func paramGrad(_ states: TensorSet, _ coeff: Double, _ grads: TensorSet, _ err: OpaquePointer?) -> EQP_Status {
     withEval(states) { model.vtable.param_grad(model.instance, $0, coeff, grads.views, err) }
+  }
+
+  func stepUpdate(
+    before: TensorSet, after: TensorSet, coeff: Double, grads: TensorSet, err: OpaquePointer?
+  ) -> EQP_Status {
+    withEval(before) { model.stepUpdate($0, after: UnsafePointer(after.views), coeff: coeff, grads: grads.views, err: err) }
   }
 
   func costGrad(

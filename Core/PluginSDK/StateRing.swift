@@ -1,17 +1,16 @@
 @preconcurrency import CEqprop
-import EqpropPluginSDK
 
 /// The last `capacity` states of a relaxation, kept by the step callback: slot k % capacity
 /// holds s_k, the state before step k.
-final class StateRing {
-  let capacity: Int
+public final class StateRing {
+  public let capacity: Int
   let slots: [OpaquePointer]
   private let views: [UnsafeMutableBufferPointer<EQP_Tensor>]
   private let kernel: KernelCalls
   /// Steps recorded so far.
   private(set) var recorded = 0
 
-  init(capacity: Int, session: SessionCalls, kernel: KernelCalls) throws(PluginError) {
+  public init(capacity: Int, session: SessionCalls, kernel: KernelCalls) throws(PluginError) {
     self.capacity = capacity
     var slots: [OpaquePointer] = []
     for _ in 0..<capacity { slots.append(try session.makeStates()) }
@@ -20,10 +19,10 @@ final class StateRing {
     self.kernel = kernel
   }
 
-  func reset() { recorded = 0 }
+  public func reset() { recorded = 0 }
 
   /// s_k, when it is still held.
-  func state(_ step: Int) -> OpaquePointer? {
+  public func state(_ step: Int) -> OpaquePointer? {
     step >= max(0, recorded - capacity) && step < recorded ? slots[step % capacity] : nil
   }
 
@@ -37,7 +36,7 @@ final class StateRing {
 
   /// The C callback: `userData` is an unretained StateRing. A failure stops the run with its
   /// status, and the message reaches the learner through the sink.
-  static let callback: EQP_StepCallback = { userData, _, before, _, count, err in
+  public static let callback: EQP_StepCallback = { userData, _, before, _, count, err in
     guard let userData, let before else { return Status.invalidArgument.rawValue }
     let ring = Unmanaged<StateRing>.fromOpaque(userData).takeUnretainedValue()
     do throws(PluginError) {
