@@ -8,7 +8,8 @@ extension ModelBinding {
     _ eval: UnsafePointer<EQP_ModelEval>?, after: UnsafePointer<EQP_Tensor>?, coeff: Double,
     grads: UnsafeMutablePointer<EQP_Tensor>?, err: OpaquePointer?
   ) -> EQP_Status {
-    if let stepUpdate = vtable.step_update {
+    // The instance's capabilities decide: one plugin may offer the rule only in some modes.
+    if capabilities & UInt64(EQP_MODEL_CAP_STEP_UPDATE) != 0, let stepUpdate = vtable.step_update {
       return stepUpdate(instance, eval, after, coeff, grads, err)
     }
     guard let eval, let after else {

@@ -44,7 +44,9 @@ enum HopfieldModel {
     PluginDescription(
       kind: .model, id: "hopfield", displayName: "Layered Hopfield energy model",
       version: "1.0.0", capabilities: capabilities,
-      vtable: UnsafeRawPointer(PermanentStorage.value(HopfieldVTable.make())),
+      vtable: ModelGlue.vtable(capabilities: capabilities) { args, err throws(PluginError) in
+        try HopfieldNetwork(args, err: err)
+      },
       description:
         "Layered energy model of the energy-based setting (Scellier & Bengio 2017; Ernoult "
         + "et al. 2019): E = ½Σ‖s_i‖² − Σρ(s_i)ᵀW_{i,i+1}ρ(s_{i+1}) − ρ(s_N)ᵀW_{N,x}ρ(x) "
