@@ -21,6 +21,7 @@ let package = Package(
     .library(name: "eqprop_bptt", type: .dynamic, targets: ["BPTTLearner"]),
     .library(name: "eqprop_rbp", type: .dynamic, targets: ["RBPLearner"]),
     .library(name: "eqprop_cep", type: .dynamic, targets: ["CEPLearner"]),
+    .library(name: "eqprop_vf", type: .dynamic, targets: ["VectorFieldModel"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -79,6 +80,9 @@ let package = Package(
     .target(
       name: "RBPLearner", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Learners/RBP", linkerSettings: pluginLinkerSettings),
+    .target(
+      name: "VectorFieldModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "Plugins/Models/VectorField", linkerSettings: pluginLinkerSettings),
     .target(
       name: "CEPLearner", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Learners/CEP", linkerSettings: pluginLinkerSettings),

@@ -13,4 +13,7 @@ public enum Angles {
     guard cosine.isFinite else { return .nan }
     return acos(max(-1, min(1, cosine))) * 180 / Double.pi
   }
+
+  /// cos of an angle given in degrees.
+  public static func cosine(degrees: Double) -> Double { cos(degrees * Double.pi / 180) }
 }

@@ -142,3 +142,10 @@ final class NetworkBox {
   let network: any ModelNetwork
   init(_ network: any ModelNetwork) { self.network = network }
 }
+
+extension ModelGlue {
+  /// The network behind a model instance pointer (for extension functions taking `p`).
+  public static func network(_ model: OpaquePointer?) -> (any ModelNetwork)? {
+    InstanceBox.object(model, as: NetworkBox.self)?.network
+  }
+}

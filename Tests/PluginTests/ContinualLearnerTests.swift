@@ -58,6 +58,17 @@ final class ContinualLearnerTests: XCTestCase {
     }
   }
 
+  /// With a `vf` model the host routes each step to the model's rule (which leaves VFdisc's
+  /// top bias b1 alone); tied, it falls back to EP's increment, which moves b1.
+  func testStepsUseTheModelsOwnRuleWhenItHasOne() throws {
+    let learner = "{id: cep, nudged_steps: 3, beta: 0.5}"
+    let untied = try change(Self.config(model: "{id: vf, layers: [3, 5, 6]}", dynamics: Self.discrete, learner: learner, lr: 0.1))
+    let tied = try change(Self.config(model: "{id: vf, layers: [3, 5, 6], tied: true}", dynamics: Self.discrete, learner: learner, lr: 0.1))
+    XCTAssertEqual(untied.change[3], [Double](repeating: 0, count: 5), "b1 under the vector-field rule")
+    XCTAssertGreaterThan(tied.change[3].map(abs).max() ?? 0, 1e-6, "b1 under EP's rule")
+    XCTAssertGreaterThan(untied.change[4].map(abs).max() ?? 0, 1e-6, "B10 learns")
+  }
+
   func testAngleToBPTTVanishesOnAnExactEnergyModel() throws {
     // Converged free phase, exact energy, small β and η: C-EP's total update is BPTT's
     // gradient over the K nudged steps (P4 Thm 1), so the angle is near 0.
