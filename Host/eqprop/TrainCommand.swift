@@ -11,7 +11,8 @@ struct TrainCommand: ParsableCommand {
       Prints train and test error, loss and examples/s per epoch on stderr, and saves \
       weights.safetensors and the resolved config.yaml in the run folder (runs/NAME unless \
       --out). With --json, stdout ends with one JSON object: test_error, train_error \
-      (fractions), epochs, seconds (training passes only), examples_per_second.
+      (fractions), epochs, seconds (training passes only), examples_per_second, and per_epoch \
+      values with the plugins' and hooks' metrics.
       """)
 
   @Argument(help: "A YAML config (see examples/).")
@@ -79,6 +80,7 @@ enum Summary {
         [
           "epoch": $0.epoch, "test_error": $0.testError, "train_error": $0.trainError,
           "train_loss": $0.trainLoss, "test_loss": $0.testLoss, "seconds": $0.seconds,
+          "metrics": $0.metrics,
         ] as [String: Any]
       },
     ]

@@ -37,6 +37,15 @@ public enum CPluginBuilder {
       source: RepositoryPaths.fixtures + "/plugins/fixture_plugin.c", name: name, into: folder,
       defines: defines, includeFolder: includeFolder)
   }
+
+  /// The extension-function fixture (Tests/Fixtures/plugins/extension_plugin.c): learner
+  /// "ext", one function per signature letter.
+  @discardableResult
+  public static func extensionFixture(_ defines: [String] = [], into folder: String) throws -> String {
+    try build(
+      source: RepositoryPaths.fixtures + "/plugins/extension_plugin.c", name: "extension",
+      into: folder, defines: defines)
+  }
 }
 
 public struct BuildFailure: Error, CustomStringConvertible {

@@ -20,6 +20,8 @@ public struct RunConfig: Sendable {
   public var model: PluginSection
   public var dynamics: PluginSection
   public var learner: PluginSection
+  /// Extension functions called after epochs or batches, their results logged as metrics.
+  public var hooks: [HookConfig]
   /// The `check:` section (gradient-matching checks), defaults filled in.
   public var check: CheckSettings
 
@@ -65,13 +67,14 @@ public struct RunConfig: Sendable {
     guard case .map(let entries) = root else {
       throw ConfigError("\(source): the top level must be a map of sections")
     }
-    let sections = ["name", "seed", "dtype", "model", "dynamics", "learner", "optimizer", "training", "data", "check"]
+    let nested = ["model", "dynamics", "learner", "optimizer", "training", "data", "check", "hooks"]
+    let sections = ["name", "seed", "dtype"] + nested
     for entry in entries where !sections.contains(entry.key) {
       var message = "\(source): \(entry.key): unknown section"
       if let guess = Spelling.closest(to: entry.key, among: sections) { message += "; did you mean '\(guess)'?" }
       throw ConfigError(message + " (known: \(sections.joined(separator: ", ")))")
     }
-    let top = try OptionValidator(options: HostSchema.top, extraKeys: ["model", "dynamics", "learner", "optimizer", "training", "data", "check"])
+    let top = try OptionValidator(options: HostSchema.top, extraKeys: nested)
       .resolve(root, path: "config")
     let training = try OptionValidator(options: HostSchema.training).resolve(root["training"], path: "training")
     let optimizer = try OptionValidator(options: HostSchema.optimizer).resolve(root["optimizer"], path: "optimizer")
@@ -83,6 +86,7 @@ public struct RunConfig: Sendable {
     let model = try pluginSection(root, "model", .model, catalog)
     let dynamics = try pluginSection(root, "dynamics", .dynamics, catalog)
     let learner = try pluginSection(root, "learner", .learner, catalog)
+    let hooks = try HookConfig.resolve(root["hooks"], plugins: [model.plugin, dynamics.plugin, learner.plugin])
 
     func int(_ section: ConfigValue, _ key: String) -> Int {
       if case .int(let value)? = section[key] { return Int(value) }
@@ -115,10 +119,10 @@ public struct RunConfig: Sendable {
       topResolved = .map(entries)
     }
     let resolvedTop: [(key: String, value: ConfigValue)] =
-      (topResolved.mapEntries.filter { !["model", "dynamics", "learner", "optimizer", "training", "data", "check"].contains($0.key) })
+      (topResolved.mapEntries.filter { !nested.contains($0.key) })
       + [("model", model.options), ("dynamics", dynamics.options), ("learner", learner.options),
         ("optimizer", optimizer), ("training", trainingResolved), ("data", .map([("dir", .string(folder))])),
-        ("check", check)]
+        ("check", check), ("hooks", hooks.resolved)]
     guard epochs >= 1 else { throw ConfigError("training.epochs: \(epochs) must be at least 1") }
     return RunConfig(
       name: string(top, "name"), seed: seed, dtype: dtype, epochs: epochs,
@@ -127,7 +131,7 @@ public struct RunConfig: Sendable {
       evalSteps: int(training, "eval_steps"),
       dataFolder: folder.isEmpty ? nil : folder, learningRates: rates,
       momentum: optimizer["momentum"]?.number ?? 0, model: model, dynamics: dynamics,
-      learner: learner,
+      learner: learner, hooks: hooks.hooks,
       check: CheckSettings(
         beta: check["beta"]?.number ?? 0, nudgedSteps: Int(check["nudged_steps"]?.number ?? 0), input: input),
       resolved: .map(resolvedTop))
@@ -196,6 +200,12 @@ enum HostSchema {
     option("beta", EQP_OPT_FLOAT, "0.001", "β of the EP side of a check"),
     option("nudged_steps", EQP_OPT_INT, "10", "K: steps compared", min: 1),
     option("input", EQP_OPT_STRING, "data", "data (first shuffled minibatch) or random (x ~ U[0,1))"),
+  ]
+  /// One `hooks:` entry; `every` and `every_batches` are checked by `HookConfig`.
+  static let hook = [
+    option("plugin", EQP_OPT_STRING, nil, "the run's model, dynamics or learner: id, or kind:id"),
+    option("function", EQP_OPT_STRING, nil, "an extension function the plugin exports"),
+    option("args", EQP_OPT_TREE, "[]", "values for the signature's i l f d s t letters"),
   ]
   static let data = [
     option("dir", EQP_OPT_STRING, "", "IDX folder (empty: Debian's Fashion-MNIST)"),

@@ -16,15 +16,17 @@ public final class Trainer {
   /// Trains for the config's epochs, calling `report` after each.
   public func run(report: (EpochReport) -> Void) throws(PluginFailure) -> [EpochReport] {
     var reports: [EpochReport] = []
+    let batches = (train.count + session.config.batchSize - 1) / session.config.batchSize
+    let hooks = try HookRunner(session: session, batchesPerEpoch: batches)
     for epoch in 0..<session.config.epochs {
-      let result = try runEpoch(epoch)
+      let result = try runEpoch(epoch, hooks: hooks)
       reports.append(result)
       report(result)
     }
     return reports
   }
 
-  func runEpoch(_ epoch: Int) throws(PluginFailure) -> EpochReport {
+  func runEpoch(_ epoch: Int, hooks: HookRunner) throws(PluginFailure) -> EpochReport {
     let config = session.config
     session.resetMetrics()
     let order = EpochOrder(count: train.count, seed: config.seed).permutation(epoch: UInt64(epoch))
@@ -39,9 +41,11 @@ public final class Trainer {
       let outcome = try session.trainBatch(epoch: epoch, index: index)
       errors += outcome.errors
       loss += outcome.lossSum
+      try hooks.afterBatch(index)
       index += 1
     }
     let elapsed = clock.now - start
+    try hooks.afterEpoch()
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     let evaluation = try evaluate()
     return EpochReport(
