@@ -103,6 +103,46 @@ final class DenseModelTests: XCTestCase {
     }
   }
 
+  /// The cross-entropy readout: ∂ℓ/∂s and ∂ℓ/∂θ (Wout, bout; zero elsewhere) against finite
+  /// differences, and predictions that are the readout's logits.
+  func testCrossEntropyReadoutGradientsMatchFiniteDifferences() throws {
+    let harness = try ModelHarness(
+      yaml: Self.config.replacingOccurrences(of: "activation: sigm}", with: "activation: sigm, cost: cross_entropy}"),
+      batch: 2)
+    XCTAssertEqual(harness.session.model.classCount, 3)
+    XCTAssertEqual(harness.session.model.layers.map(\.perExample), [5, 4])
+    XCTAssertEqual(harness.session.model.parameters.map(\.name), ["W01", "b0", "W1x", "b1", "Wout", "bout"])
+    XCTAssertEqual(harness.session.model.parameters.map(\.learningRateGroup), [1, 1, 2, 2, 0, 0])
+    let gradStates = try harness.makeSet(harness.stateShapes)
+    let gradParams = try harness.makeSet(harness.parameterShapes)
+    try harness.call("cost_grad") { vtable, instance, eval, err in
+      vtable.cost_grad(instance, eval, 1, gradStates.views, gradParams.views, err)
+    }
+    func difference(_ element: UnsafeMutablePointer<Double>) throws -> Double {
+      let saved = element.pointee
+      element.pointee = saved + h
+      let plus = try harness.costSum()
+      element.pointee = saved - h
+      let minus = try harness.costSum()
+      element.pointee = saved
+      return (plus - minus) / (2 * h)
+    }
+    for layer in 0..<harness.states.count {
+      for index in 0..<harness.states.elementCount(layer) {
+        guard let s = harness.element(harness.states, layer, index) else { return XCTFail("no data") }
+        assertClose(gradStates.values(layer)[index], try difference(s), "∂ℓ/∂s\(layer)[\(index)]")
+      }
+    }
+    let parameters = harness.session.parameters
+    for tensor in 0..<parameters.count {
+      for index in 0..<parameters.elementCount(tensor) {
+        guard let theta = harness.element(parameters, tensor, index) else { return XCTFail("no data") }
+        let name = harness.session.model.parameters[tensor].name
+        assertClose(gradParams.values(tensor)[index], try difference(theta), "∂ℓ/∂\(name)[\(index)]")
+      }
+    }
+  }
+
   func testDriveMatchesTheSpecFormulaOnATinyNetwork() throws {
     // F_0 = σ(W01 s1 + b0), F_1 = σ(W1x x + b1 + W01ᵀ s0), written out by hand.
     let harness = try ModelHarness(

@@ -64,6 +64,14 @@ final class GradientLearnerTests: XCTestCase {
     try assertMatchesFiniteDifferences(harness, try gradient(harness))
   }
 
+  func testFullBPTTMatchesFiniteDifferencesWithACrossEntropyReadout() throws {
+    // The readout's parameters get their gradient from the cost itself, not from the steps.
+    let yaml = Self.config(learner: "{id: bptt}", freeSteps: 7)
+      .replacingOccurrences(of: "activation: sigm}", with: "activation: sigm, cost: cross_entropy}")
+    let harness = try ModelHarness(yaml: yaml, batch: 3)
+    try assertMatchesFiniteDifferences(harness, try gradient(harness))
+  }
+
   func testBPTTThroughEulerStepsMatchesFiniteDifferences() throws {
     // ε < 1: the step's vjp must include the (1 − ε) leak.
     let harness = try ModelHarness(

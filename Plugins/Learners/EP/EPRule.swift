@@ -43,6 +43,7 @@ final class EPRule {
       // g = −(Φ_θ(s^β) − Φ_θ(s*)) / (β B): descent convention (docs/ABI.md).
       try session.paramGrad(states.nudged, coeff: -1 / (signedBeta * batch), into: grads)
       try session.paramGrad(states.free, coeff: 1 / (signedBeta * batch), into: grads)
+      try addCostTerm(session, at: states.nudged, coeff: 1 / batch, grads: grads, scratch: states.opposite)
     case .symmetric:
       try session.copy(states.free, to: states.nudged)
       _ = try session.relax(states.nudged, beta: beta, steps: nudgedSteps, start: .current)
@@ -50,11 +51,23 @@ final class EPRule {
       _ = try session.relax(states.opposite, beta: -beta, steps: nudgedSteps, start: .current)
       try session.paramGrad(states.nudged, coeff: -1 / (2 * beta * batch), into: grads)
       try session.paramGrad(states.opposite, coeff: 1 / (2 * beta * batch), into: grads)
+      try addCostTerm(session, at: states.nudged, coeff: 1 / (2 * batch), grads: grads, scratch: states.free)
+      try addCostTerm(session, at: states.opposite, coeff: 1 / (2 * batch), grads: grads, scratch: states.free)
     }
     result.pointee.applied = 0
     result.pointee.loss_sum = evaluation.lossSum
     result.pointee.errors = evaluation.errors
     result.pointee.free_steps = free.steps_used
+  }
+
+  /// grads += coeff·∂ℓ/∂θ(s): the β-term of Φ^β = Φ − βℓ in the contrast, non-zero only for
+  /// a cost with parameters of its own (a cross-entropy readout, Laborieux et al. 2021).
+  /// `scratch` (a states set no longer needed) receives the unused ∂ℓ/∂s.
+  private func addCostTerm(
+    _ session: SessionCalls, at states: OpaquePointer, coeff: Double, grads: OpaquePointer?, scratch: OpaquePointer
+  ) throws(PluginError) {
+    try session.zero(scratch)
+    try session.costGrad(states, coeff: coeff, gradStates: scratch, gradParams: grads)
   }
 
   private struct StateBuffers {

@@ -11,6 +11,10 @@ enum DenseModel {
     OptionDescription(
       "activation", .string, default: "sigm",
       doc: "σ: sigm (1/(1+e^{−4(a−½)})), hardsigm, sigmoid, tanh or identity"),
+    OptionDescription(
+      "cost", .string, default: "half_squared",
+      doc: "half_squared: ½‖s_0 − y‖² on the output layer; cross_entropy: a softmax readout "
+        + "Wout·s_1 + bout outside the energy (Laborieux et al. 2021), layers[0] being the classes"),
   ]
 
   static let capabilities = UInt64(EQP_MODEL_CAP_PHI | EQP_MODEL_CAP_VJP | EQP_MODEL_CAP_F64)

@@ -51,11 +51,4 @@ extension DenseNetwork {
       try kernel.activate(activation, count: ev.batch * sizes[layer], x: target, y: target)
     }
   }
-
-  /// prediction scores: the output layer itself.
-  func predict(_ ev: DenseEval, scores: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls)
-    throws(PluginError)
-  {
-    try kernel.copy(count: ev.batch * sizes[0], from: ev.state(0), to: scores.pointee.baseAddress)
-  }
 }

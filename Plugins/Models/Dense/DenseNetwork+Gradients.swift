@@ -86,12 +86,14 @@ extension DenseNetwork {
   func initParams(_ params: UnsafeMutablePointer<EQP_Tensor>, count: Int, rng: OpaquePointer?, err: OpaquePointer?)
     throws(PluginError)
   {
-    guard count == 2 * layerCount, let fill = PluginHost.rng?.pointee.fill_uniform else {
-      throw PluginError(.invalidArgument, "dense.init_params: \(count) tensors given, expected \(2 * layerCount)")
+    guard count == parameterCount, let fill = PluginHost.rng?.pointee.fill_uniform else {
+      throw PluginError(.invalidArgument, "dense.init_params: \(count) tensors given, expected \(parameterCount)")
     }
-    for layer in 0..<layerCount {
-      let bound = 1 / Double(inputWidth(of: layer)).squareRoot()
-      for index in [weightIndex(layer), biasIndex(layer)] {
+    var pairs = (0..<layerCount).map { (weightIndex($0), biasIndex($0), inputWidth(of: $0)) }
+    if readout != nil { pairs.append((readoutWeightIndex, readoutBiasIndex, sizes[0])) }
+    for (weight, bias, fanIn) in pairs {
+      let bound = 1 / Double(fanIn).squareRoot()
+      for index in [weight, bias] {
         try PluginError.check(fill(rng, params + index, -bound, bound, err), "rng.fill_uniform")
       }
     }

@@ -8,11 +8,29 @@ import EqpropPluginSDK
 /// next to the input, `inputSize` the input. Parameters, in order, are
 /// `W01, b0, W12, b1, …, W{N}x, b{N}`; `W_{i,i+1}` is `sizes[i] × sizes[i+1]` and shares
 /// learning-rate group i with `b_i` (spec §3: output → input).
+///
+/// With `cost: cross_entropy` the first size of `layers` is the class count of a softmax
+/// readout outside the energy (Laborieux et al. 2021): the states are the hidden layers only,
+/// `Wout, bout` follow the other parameters in group 0, and layer i's parameters take group
+/// i + 1, so the config's learning-rate list keeps its length and order.
 final class DenseNetwork {
+  enum Cost: String, CaseIterable {
+    case halfSquared = "half_squared"
+    case crossEntropy = "cross_entropy"
+  }
+
   let sizes: [Int]
   let inputSize: Int
   let activation: Int32
   let dtype: UInt32
+  /// The cross-entropy readout, when `cost: cross_entropy`.
+  let readout: SoftmaxReadout?
+  var classCount: Int { readout?.classes ?? sizes[0] }
+  var readoutWeightIndex: Int { 2 * layerCount }
+  var readoutBiasIndex: Int { 2 * layerCount + 1 }
+  var parameterCount: Int { 2 * layerCount + (readout == nil ? 0 : 2) }
+  /// The learning-rate group of state layer i's parameters.
+  func group(_ layer: Int) -> Int { readout == nil ? layer : layer + 1 }
   /// The layout handed to the host; its arrays live as long as this object.
   private let builder = LayoutBuilder()
   var layout: EQP_ModelLayout { builder.layout }
@@ -38,7 +56,17 @@ final class DenseNetwork {
     guard args.dtype == UInt32(EQP_DTYPE_F32) || args.dtype == UInt32(EQP_DTYPE_F64) else {
       throw PluginError(.unsupported, "dense: dtype \(args.dtype) is neither f32 nor f64")
     }
-    sizes = layers.dropLast().map { Int($0) }
+    let cost = try options.choice("cost", as: Cost.self)
+    guard cost == .halfSquared || layers.count >= 3 else {
+      throw PluginError(
+        .invalidArgument,
+        "model.layers: \(layers) leaves no hidden layer for the cross-entropy readout to read; give "
+          + "the classes, at least one hidden size and the input (e.g. [10, 512, 784])")
+    }
+    sizes = layers.dropLast().dropFirst(cost == .crossEntropy ? 1 : 0).map { Int($0) }
+    readout =
+      cost == .crossEntropy
+      ? SoftmaxReadout(classes: Int(layers[0]), features: Int(layers[1]), dtype: args.dtype) : nil
     inputSize = Int(layers[layers.count - 1])
     self.activation = activation
     dtype = args.dtype
@@ -54,9 +82,17 @@ final class DenseNetwork {
       let source = layer < hiddenCount ? "\(layer + 1)" : "x"
       builder.addParameter(
         name: "W\(layer)\(source)", shape: [Int64(sizes[layer]), Int64(inputWidth(of: layer))],
-        role: Int32(EQP_PARAM_WEIGHT), group: layer)
-      builder.addParameter(name: "b\(layer)", shape: [Int64(sizes[layer])], role: Int32(EQP_PARAM_BIAS), group: layer)
+        role: Int32(EQP_PARAM_WEIGHT), group: group(layer))
+      builder.addParameter(
+        name: "b\(layer)", shape: [Int64(sizes[layer])], role: Int32(EQP_PARAM_BIAS), group: group(layer))
     }
-    builder.finish(inputShape: [Int64(inputSize)], classCount: sizes[0], groups: layerCount)
+    if let readout {
+      builder.addParameter(
+        name: "Wout", shape: [Int64(readout.classes), Int64(readout.features)], role: Int32(EQP_PARAM_WEIGHT),
+        group: 0)
+      builder.addParameter(name: "bout", shape: [Int64(readout.classes)], role: Int32(EQP_PARAM_BIAS), group: 0)
+    }
+    builder.finish(
+      inputShape: [Int64(inputSize)], classCount: classCount, groups: layerCount + (readout == nil ? 0 : 1))
   }
 }

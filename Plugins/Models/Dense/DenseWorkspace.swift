@@ -9,7 +9,7 @@ final class DenseWorkspace {
   let projection = HostTensors()
   /// Per layer: pre-activations, then σ'(pre) ⊙ cotangent during vjp.
   let pre = HostTensors()
-  /// B × sizes[0]: output minus target, for the cost.
+  /// B × classes: output minus target (or the readout's logits), for the cost.
   let residual = HostTensors()
   /// Per layer: W_{i,i+1}·s_{i+1} for Φ.
   let phiTerms = HostTensors()
@@ -24,6 +24,7 @@ final class DenseWorkspace {
       try pre.append(dtype: network.dtype, shape: [rows, Int64(size)], err: err)
       try phiTerms.append(dtype: network.dtype, shape: [rows, Int64(size)], err: err)
     }
-    try residual.append(dtype: network.dtype, shape: [rows, Int64(network.sizes[0])], err: err)
+    // The output's residual, or the readout's logits.
+    try residual.append(dtype: network.dtype, shape: [rows, Int64(network.classCount)], err: err)
   }
 }
