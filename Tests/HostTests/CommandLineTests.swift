@@ -1,3 +1,4 @@
+@preconcurrency import CEqprop
 import Foundation
 import TestSupport
 import XCTest
@@ -25,7 +26,7 @@ final class CommandLineTests: XCTestCase {
     let fixture = try XCTUnwrap(plugins.first { $0["id"] as? String == "fixture" })
     XCTAssertEqual(fixture["kind"] as? String, "learner")
     XCTAssertEqual(fixture["file"] as? String, file)
-    XCTAssertEqual(fixture["abi"] as? String, "1.0")
+    XCTAssertEqual(fixture["abi"] as? String, "1.\(EQP_ABI_MINOR)")
     // The Swift plugin SwiftPM built beside the executable is found too.
     let discrete = try XCTUnwrap(plugins.first { $0["id"] as? String == "discrete" })
     XCTAssertEqual(discrete["kind"] as? String, "dynamics")
@@ -37,7 +38,7 @@ final class CommandLineTests: XCTestCase {
     try CPluginBuilder.fixture(["FIXTURE_OTHER_MAJOR"], into: folder)
     let result = try ProcessRunner.run(eqprop, ["plugins", "--plugins", folder])
     XCTAssertEqual(result.status, 1)
-    XCTAssertTrue(result.standardOutput.contains("refused: \(folder)/libfixture.so: was built for ABI 2.0"), result.standardOutput)
+    XCTAssertTrue(result.standardOutput.contains("refused: \(folder)/libfixture.so: was built for ABI 2.\(EQP_ABI_MINOR)"), result.standardOutput)
   }
 
   func testSwiftPluginExportsOnlyTheEntrySymbol() throws {

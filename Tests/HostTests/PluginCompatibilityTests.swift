@@ -1,3 +1,4 @@
+@preconcurrency import CEqprop
 import TestSupport
 import XCTest
 
@@ -32,12 +33,21 @@ final class PluginCompatibilityTests: XCTestCase {
     XCTAssertEqual(catalog.plugins.map(\.id), ["fixture"])
   }
 
+  func testPluginBuiltAgainstTheReleasedOneOneHeaderLoads() throws {
+    let folder = try CPluginBuilder.temporaryFolder()
+    try CPluginBuilder.fixture(
+      into: folder, includeFolder: RepositoryPaths.fixtures + "/abi-1.1")
+    let catalog = PluginCatalog.load(PluginSearchPath(folders: [folder]))
+    XCTAssertEqual(catalog.refusals, [])
+    XCTAssertEqual(catalog.plugins.first?.library.abiMinor, 1)
+  }
+
   func testPluginOneMinorAheadUsingOnlyWhatTheHostHasLoads() throws {
     let folder = try CPluginBuilder.temporaryFolder()
     try CPluginBuilder.fixture(["FIXTURE_MINOR_AHEAD"], into: folder)
     let catalog = PluginCatalog.load(PluginSearchPath(folders: [folder]))
     XCTAssertEqual(catalog.refusals, [])
-    XCTAssertEqual(catalog.plugins.first?.library.abiMinor, 1)
+    XCTAssertEqual(catalog.plugins.first?.library.abiMinor, UInt32(EQP_ABI_MINOR) + 1)
   }
 
   func testTruncatedDescriptorIsReadOnlyAsFarAsItReaches() throws {

@@ -1,3 +1,4 @@
+@preconcurrency import CEqprop
 import TestSupport
 import XCTest
 
@@ -32,7 +33,7 @@ final class PluginRefusalTests: XCTestCase {
   }
 
   func testEntryReturningNull() throws {
-    try assertRefused(["FIXTURE_NULL_RESULT"], saying: ["eqp_plugin_entry returned NULL", "ABI 1.0"])
+    try assertRefused(["FIXTURE_NULL_RESULT"], saying: ["eqp_plugin_entry returned NULL", "ABI 1.\(EQP_ABI_MINOR)"])
   }
 
   func testWrongMagic() throws {
@@ -42,7 +43,7 @@ final class PluginRefusalTests: XCTestCase {
 
   func testOtherMajor() throws {
     try assertRefused(
-      ["FIXTURE_OTHER_MAJOR"], saying: ["built for ABI 2.0", "this host speaks ABI 1.0"])
+      ["FIXTURE_OTHER_MAJOR"], saying: ["built for ABI 2.\(EQP_ABI_MINOR)", "this host speaks ABI 1.\(EQP_ABI_MINOR)"])
   }
 
   func testStructSizeBelowFrozenPrefix() throws {
@@ -69,7 +70,7 @@ final class PluginRefusalTests: XCTestCase {
 
   func testNewerMinorRequiringNewerHost() throws {
     try assertRefused(
-      ["FIXTURE_NEEDS_NEWER_HOST"], saying: ["requires a host of ABI 1.1 or newer", "update eqprop"])
+      ["FIXTURE_NEEDS_NEWER_HOST"], saying: ["requires a host of ABI 1.\(EQP_ABI_MINOR + 1) or newer", "update eqprop"])
   }
 
   func testUnknownKind() throws {
