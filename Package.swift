@@ -90,7 +90,7 @@ let package = Package(
       name: "KernelTests", dependencies: ["EqpropKernel", "CEqprop", "TestSupport"],
       path: "Tests/KernelTests"),
     .testTarget(
-      name: "PluginTests", dependencies: ["EqpropHost", "CEqprop", "TestSupport"],
+      name: "PluginTests", dependencies: ["EqpropHost", "EqpropPluginSDK", "CEqprop", "TestSupport"],
       path: "Tests/PluginTests"),
     .testTarget(
       name: "HostTests", dependencies: ["EqpropHost", "CEqprop", "TestSupport"],

@@ -72,15 +72,17 @@ public struct PluginDescription {
 public enum LibraryBuilder {
   /// The library record for `plugins`, in permanent storage. Its `init` installs the host
   /// table into `PluginHost`.
-  public static func make(name: String, version: String, plugins: [PluginDescription])
-    -> UnsafePointer<EQP_Library>
-  {
+  /// `requiredHostMinor`: the oldest host minor whose tables hold every entry the plugins
+  /// call (0 for what ABI 1.0 has).
+  public static func make(
+    name: String, version: String, plugins: [PluginDescription], requiredHostMinor: UInt32 = 0
+  ) -> UnsafePointer<EQP_Library> {
     var library = EQP_Library()
     library.struct_size = Int(EQP_Library_STRUCT_SIZE)
     library.magic = UInt32(EQP_LIBRARY_MAGIC)
     library.abi_major = UInt32(EQP_ABI_MAJOR)
     library.abi_minor = UInt32(EQP_ABI_MINOR)
-    library.required_host_minor = 0
+    library.required_host_minor = requiredHostMinor
     library.name = PermanentStorage.cString(name)
     library.version = PermanentStorage.cString(version)
     library.build = PermanentStorage.cString("Swift plugin built with the eqprop SDK")

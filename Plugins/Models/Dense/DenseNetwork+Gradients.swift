@@ -84,22 +84,18 @@ extension DenseNetwork {
 
   /// ℓ = ½‖s_0 − y‖² per example.
   func cost(_ ev: DenseEval, perExample: UnsafeMutablePointer<Double>, _ kernel: KernelCalls) throws(PluginError) {
-    let width = sizes[0]
-    let residual = ev.workspace.residual.tensors[0].baseAddress
-    try kernel.copy(count: ev.batch * width, from: ev.state(0), to: residual)
-    try kernel.axpby(count: ev.batch * width, alpha: -1, x: ev.target, beta: 1, y: residual)
-    for row in 0..<ev.batch { perExample[row] = 0 }
-    try kernel.rowDots(rows: ev.batch, cols: width, alpha: 0.5, x: residual, y: residual, into: perExample)
+    try kernel.halfSquaredError(
+      rows: ev.batch, width: sizes[0], output: ev.state(0), target: ev.target,
+      residual: ev.workspace.residual.tensors[0].baseAddress, into: perExample)
   }
 
   /// grad_states[0] += coeff·(s_0 − y); the cost does not depend on θ.
   func costGrad(_ ev: DenseEval, coeff: Double, gradStates: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls)
     throws(PluginError)
   {
-    let count = ev.batch * sizes[0]
-    let output = gradStates[0].baseAddress
-    try kernel.axpby(count: count, alpha: coeff, x: ev.state(0), beta: 1, y: output)
-    try kernel.axpby(count: count, alpha: -coeff, x: ev.target, beta: 1, y: output)
+    try kernel.halfSquaredErrorGrad(
+      count: ev.batch * sizes[0], coeff: coeff, output: ev.state(0), target: ev.target,
+      into: gradStates[0].baseAddress)
   }
 
   /// PyTorch's default for Linear(n_in → n_out): weights and biases U(±1/√n_in) (spec §5).
