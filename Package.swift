@@ -15,6 +15,7 @@ let package = Package(
     .executable(name: "eqprop", targets: ["eqprop"]),
     // One dynamic library per plugin; the host finds them beside its executable.
     .library(name: "eqprop_dense", type: .dynamic, targets: ["DenseModel"]),
+    .library(name: "eqprop_conv", type: .dynamic, targets: ["ConvModel"]),
     .library(name: "eqprop_discrete", type: .dynamic, targets: ["DiscreteDynamics"]),
     .library(name: "eqprop_ep", type: .dynamic, targets: ["EPLearner"]),
     .library(name: "eqprop_hopfield", type: .dynamic, targets: ["HopfieldModel"]),
@@ -66,6 +67,9 @@ let package = Package(
     .target(
       name: "DenseModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Models/Dense", linkerSettings: pluginLinkerSettings),
+    .target(
+      name: "ConvModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "Plugins/Models/Conv", linkerSettings: pluginLinkerSettings),
     .target(
       name: "HopfieldModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Models/Hopfield", linkerSettings: pluginLinkerSettings),
