@@ -35,9 +35,11 @@ let package = Package(
     .systemLibrary(
       name: "COpenBLAS", path: "Core/COpenBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]),
+    // Private C loops of the kernel, compiled for baseline x86-64 and for AVX2 (no stable API).
+    .target(name: "_EqpropKernelSIMD", path: "Core/KernelSIMD", exclude: ["README.md"]),
     .target(
-      name: "EqpropKernel", dependencies: ["CEqprop", "COpenBLAS"], path: "Core/Kernel",
-      swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+      name: "EqpropKernel", dependencies: ["CEqprop", "COpenBLAS", "_EqpropKernelSIMD"],
+      path: "Core/Kernel", swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
     // MARK: For plugin authors (stateless; plugins depend only on this and CEqprop)
     .target(name: "EqpropPluginSDK", dependencies: ["CEqprop"], path: "Core/PluginSDK",
@@ -91,7 +93,8 @@ let package = Package(
     .testTarget(
       name: "ABITests", dependencies: ["CEqprop", "TestSupport"], path: "Tests/ABITests"),
     .testTarget(
-      name: "KernelTests", dependencies: ["EqpropKernel", "CEqprop", "TestSupport"],
+      name: "KernelTests",
+      dependencies: ["EqpropKernel", "_EqpropKernelSIMD", "CEqprop", "TestSupport"],
       path: "Tests/KernelTests"),
     .testTarget(
       name: "PluginTests", dependencies: ["EqpropHost", "EqpropPluginSDK", "CEqprop", "TestSupport"],

@@ -1,3 +1,5 @@
+import _EqpropKernelSIMD
+
 /// The typed loops behind conv2d, conv2d_transpose and conv2d_weight_grad.
 ///
 /// Why im2col + GEMM: on the 2-core AMD EPYC (AVX2, AVX-512) this project is measured on,
@@ -5,8 +7,8 @@
 /// GFLOP/s on one core, while this module's Swift is compiled for baseline x86-64 (SSE2, no
 /// FMA): a direct convolution loop would run at a fraction of that. The im2col copy costs
 /// about a fifth of the GEMM there (short rows, copied without calls to memmove). The
-/// transposed convolution of a mostly-zero input skips the zeros instead (`transposeSparse`),
-/// when that is measured to be faster (`sparseDensity`).
+/// transposed convolution of a mostly-zero input skips the zeros instead (`transposeSparse`,
+/// its loop in C built for AVX2 + FMA), when that is measured to be faster (`sparseDensity`).
 ///
 /// Layouts: an im2col matrix `cols` is patch × n row-major, row (c, u, v), column
 /// (example in the chunk, i, j), n = chunk · outPlane; the GEMM's other operand is
@@ -52,12 +54,13 @@ enum Convolution {
   // MARK: conv2d_transpose
 
   /// At most this fraction of nonzeros in y takes the sparse path. Measured on P-conv's C̃_1
-  /// (batch 20, y 64 × 8 × 8, float32, one core): GEMM + col2im 1.6 ms whatever the density;
-  /// the sparse path about 0.2 + 7.5 · density ms (0.58 ms at 0.05, 1.29 ms at 0.15, 1.9 ms
-  /// at 0.25, an unpooled 2 × 2 map with no zero state): they meet near 0.2.
-  static let sparseDensity = 0.2
+  /// (batch 20, y 64 × 8 × 8, float32, one core, best of 3): GEMM + col2im 1.6 ms whatever
+  /// the density; the sparse path (AVX2 + FMA) 0.64 ms at a density of 0.1 and 1.08 ms at
+  /// 0.2, about 0.2 + 4.4 · density ms: they meet near 0.32. An unpooled 2 × 2 map is at
+  /// most 0.25 dense, less where states are zero.
+  static let sparseDensity = 0.3
 
-  static func transpose<T: KernelFloat>(
+  static func transpose<T: KernelFloat & SparseTranspose>(
     _ g: ConvGeometry, _ plan: ConvPlan, alpha: T, y: UnsafePointer<T>?,
     weight: UnsafePointer<T>?, beta: T, x: UnsafeMutablePointer<T>
   ) {
@@ -103,45 +106,27 @@ enum Convolution {
   /// for every nonzero y[o, i, j] and kernel row u, one contiguous axpy: the kernel row's
   /// taps v that land inside the image, all input channels, are contiguous both in the
   /// repacked weight w[o][u][v][c] and in acc (input columns j·stride + v − pad). Scanning y
-  /// channel by channel keeps w[o] in L1 too. The work is nonzeros · patch multiply-adds;
-  /// acc is then written to x (NCHW) with alpha and beta.
-  static func transposeSparse<T: KernelFloat>(
+  /// channel by channel keeps w[o] in L1 too. The work is nonzeros · patch multiply-adds, in
+  /// C compiled for AVX2 + FMA when the CPU has them (_EqpropKernelSIMD); acc is then written
+  /// to x (NCHW) with alpha and beta.
+  static func transposeSparse<T: KernelFloat & SparseTranspose>(
     _ g: ConvGeometry, alpha: T, y: UnsafePointer<T>, weight: UnsafePointer<T>, beta: T,
     x: UnsafeMutablePointer<T>
   ) {
     let perInput = g.inChannels * g.inPlane
     let perOutput = g.outChannels * g.outPlane
+    var dims = EqpSimdConv(
+      in_channels: Int64(g.inChannels), in_h: Int64(g.inH), in_w: Int64(g.inW),
+      out_channels: Int64(g.outChannels), out_h: Int64(g.outH), out_w: Int64(g.outW),
+      kernel_h: Int64(g.kernelH), kernel_w: Int64(g.kernelW), stride_h: Int64(g.strideH),
+      stride_w: Int64(g.strideW), pad_h: Int64(g.padH), pad_w: Int64(g.padW))
     ScratchPool.with(bytes: (g.weightCount + perInput) * MemoryLayout<T>.stride) { raw in
       let packed = raw.typed(T.self)
       let acc = packed + g.weightCount
       pack(g, weight, into: packed)
-      let rowLength = g.kernelW * g.inChannels
       for b in 0..<g.batch {
         acc.update(repeating: 0, count: perInput)
-        let example = y + b * perOutput
-        for o in 0..<g.outChannels {
-          let plane = example + o * g.outPlane
-          let kernel = UnsafePointer(packed + o * g.kernelH * rowLength)
-          for i in 0..<g.outH {
-            for j in 0..<g.outW {
-              let value = plane[i * g.outW + j]
-              if value == 0 { continue }
-              // Taps v with 0 ≤ j·stride + v − pad < inW.
-              let left = j * g.strideW - g.padW
-              let first = max(0, -left)
-              let last = min(g.kernelW, g.inW - left)
-              if first >= last { continue }
-              let count = (last - first) * g.inChannels
-              for u in 0..<g.kernelH {
-                let ih = i * g.strideH + u - g.padH
-                if ih < 0 || ih >= g.inH { continue }
-                axpy(
-                  count, value, kernel + u * rowLength + first * g.inChannels,
-                  acc + (ih * g.inW + left + first) * g.inChannels)
-              }
-            }
-          }
-        }
+        T.accumulateTransposed(&dims, y + b * perOutput, UnsafePointer(packed), acc)
         let target = x + b * perInput
         for c in 0..<g.inChannels {
           let channel = target + c * g.inPlane
@@ -151,27 +136,6 @@ enum Convolution {
           }
         }
       }
-    }
-  }
-
-  /// y[0..<n] += a · x[0..<n], in whole vectors then a partial one.
-  @inline(__always)
-  static func axpy<T: KernelFloat>(
-    _ n: Int, _ a: T, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>
-  ) {
-    let width = T.Vector.scalarCount
-    let scale = T.Vector(repeating: a)
-    var k = 0
-    while k + 2 * width <= n {
-      let y0 = UnsafePointer(y).vector(at: k) + scale * x.vector(at: k)
-      let y1 = UnsafePointer(y).vector(at: k + width) + scale * x.vector(at: k + width)
-      y.store(y0, at: k)
-      y.store(y1, at: k + width)
-      k += 2 * width
-    }
-    while k < n {
-      y[k] += a * x[k]
-      k += 1
     }
   }
 

@@ -2,6 +2,7 @@
 import XCTest
 
 @testable import EqpropKernel
+import _EqpropKernelSIMD
 
 /// The 1.1 convolution entries against naive loops written out below, in float32 and float64:
 /// odd sizes, strides and paddings, batches, both paths of the transposed convolution and
@@ -225,6 +226,28 @@ final class ConvolutionTests: XCTestCase {
         sparse, want.value, tolerance: 1e-12, scale: want.scale.map { $0 + 1e-300 }, "sparse \(s)")
       assertClose(
         dense, want.value, tolerance: 1e-12, scale: want.scale.map { $0 + 1e-300 }, "dense \(s)")
+    }
+  }
+
+  func testBaselineAndAVX2CopiesOfTheSparseLoopAgree() throws {
+    // The C loop is built twice; the CPU picks one. Run both (AVX2 only where the CPU has it).
+    let avx2 = eqp_simd_uses_avx2()
+    defer { eqp_simd_select_avx2(avx2) }
+    var random = TestRandom(seed: 18)
+    for s in Self.shapes {
+      let y: [Float] = random.array(s.yCount).map { random.uniform(0, 1) < 0.25 ? $0 : 0 }
+      let w: [Float] = random.array(s.weightCount)
+      let want = Self.naiveTranspose(
+        s, alpha: 1, y: y.map { Double($0) }, w: w.map { Double($0) }, beta: 0,
+        x: [Double](repeating: 0, count: s.xCount))
+      for enable: Int32 in [0, 1] {
+        eqp_simd_select_avx2(enable)
+        var x = [Float](repeating: 0, count: s.xCount)
+        Convolution.transposeSparse(try geometry(s), alpha: 1, y: y, weight: w, beta: 0, x: &x)
+        assertClose(
+          x.map { Double($0) }, want.value, tolerance: Float.tolerance,
+          scale: want.scale.map { $0 + 1e-300 }, "sparse, AVX2 \(eqp_simd_uses_avx2()), \(s)")
+      }
     }
   }
 
