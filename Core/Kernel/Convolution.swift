@@ -292,10 +292,25 @@ enum Convolution {
     }
   }
 
-  /// The number of elements that are not zero (NaN counts as nonzero).
+  /// The number of elements that are not zero (NaN counts as nonzero), with vector compares
+  /// and no branch on the data. Lane counts are kept in T (exact to 2^24 in Float), so blocks
+  /// of 2^20 go into an Int.
   static func countNonzero<T: KernelFloat>(_ n: Int, _ x: UnsafePointer<T>) -> Int {
+    let block = 1 << 20
+    let zero = T.Vector()
     var total = 0
-    for i in 0..<n where x[i] != 0 { total += 1 }
+    var start = 0
+    while start < n {
+      let count = min(block, n - start)
+      var lanes = T.Vector()
+      // The partial last vector is padded with zeros, which are not counted.
+      VectorLoop.forEach(count, x + start) { a in
+        let nonzero = T.lanes(a, lessThan: zero) .| T.lanes(zero, lessThan: a) .| T.nanLanes(a)
+        lanes = lanes.replacing(with: lanes + 1, where: nonzero)
+      }
+      total += Int(lanes.sum())
+      start += count
+    }
     return total
   }
 }

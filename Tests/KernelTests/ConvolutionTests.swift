@@ -340,6 +340,13 @@ final class ConvolutionTests: XCTestCase {
     }
   }
 
+  func testCountNonzeroCountsNaNAndNotNegativeZero() {
+    // 19 elements: two vectors of Float and a partial one; NaN is nonzero, −0 is zero.
+    let x: [Float] = [0, -0.0, 1, -2, .nan, 0, 3, 0, 0, .infinity, 0, 0, 0, 0, 5, 0, 0, 0, -1e-30]
+    XCTAssertEqual(Convolution.countNonzero(x.count, x), 7)
+    XCTAssertEqual(Convolution.countNonzero(x.count, x.map { Double($0) }), 7)
+  }
+
   func testNaNInTheInputReachesTheOutput() {
     let s = Self.shapes[3]
     var random = TestRandom(seed: 17)
