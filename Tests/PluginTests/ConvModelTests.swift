@@ -212,6 +212,41 @@ final class ConvModelTests: XCTestCase {
     }
   }
 
+  func testALaborieuxStyleNetIsAConfig() throws {
+    // Laborieux et al. 2021's shape on CIFAR-sized inputs: 3×3 kernels, padding 1, 2×2
+    // pooling, 128-256-512-512 channels; only the config changes.
+    let harness = try ModelHarness(
+      yaml: """
+        dtype: f64
+        model:
+          id: conv
+          input: [3, 32, 32]
+          conv:
+            - {channels: 128, kernel: 3, padding: 1}
+            - {channels: 256, kernel: 3, padding: 1}
+            - {channels: 512, kernel: 3, padding: 1}
+            - {channels: 512, kernel: 3, padding: 1}
+        dynamics: {id: discrete, free_steps: 1}
+        learner: {id: ep, nudged_steps: 1, beta: 0.5}
+        optimizer: {lr: [0.1, 0.1, 0.1, 0.1, 0.1]}
+        """, batch: 2)
+    XCTAssertEqual(
+      harness.stateShapes,
+      [[2, 10], [2, 512, 2, 2], [2, 512, 4, 4], [2, 256, 8, 8], [2, 128, 16, 16]])
+    XCTAssertEqual(harness.parameterShapes[0], [10, 2048])
+    XCTAssertEqual(harness.parameterShapes[8], [128, 3, 3, 3])
+    XCTAssertEqual(
+      harness.session.model.parameters.map(\.learningRateGroup), [0, 0, 1, 1, 2, 2, 3, 3, 4, 4])
+    let out = try harness.makeSet(harness.stateShapes)
+    try harness.call("drive") { vtable, instance, eval, err in
+      vtable.drive(instance, eval, out.views, err)
+    }
+    for layer in 0..<out.count {
+      XCTAssertTrue(
+        out.values(layer).allSatisfy { $0 >= 0 && $0 <= 1 }, "hardsigm bounds s\(layer)")
+    }
+  }
+
   func testLibraryAsksForAOneOneHost() throws {
     let catalog = PluginCatalog.load(PluginSearchPath(folders: [RepositoryPaths.binaryFolder]))
     let plugin = try catalog.find(.model, id: "conv")
