@@ -15,6 +15,7 @@ let package = Package(
     .executable(name: "eqprop", targets: ["eqprop"]),
     // One dynamic library per plugin; the host finds them beside its executable.
     .library(name: "eqprop_dense", type: .dynamic, targets: ["DenseModel"]),
+    .library(name: "eqprop_conv", type: .dynamic, targets: ["ConvModel"]),
     .library(name: "eqprop_discrete", type: .dynamic, targets: ["DiscreteDynamics"]),
     .library(name: "eqprop_ep", type: .dynamic, targets: ["EPLearner"]),
     .library(name: "eqprop_hopfield", type: .dynamic, targets: ["HopfieldModel"]),
@@ -36,9 +37,11 @@ let package = Package(
     .systemLibrary(
       name: "COpenBLAS", path: "Core/COpenBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]),
+    // Private C loops of the kernel, compiled for baseline x86-64 and for AVX2 (no stable API).
+    .target(name: "_EqpropKernelSIMD", path: "Core/KernelSIMD", exclude: ["README.md"]),
     .target(
-      name: "EqpropKernel", dependencies: ["CEqprop", "COpenBLAS"], path: "Core/Kernel",
-      swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+      name: "EqpropKernel", dependencies: ["CEqprop", "COpenBLAS", "_EqpropKernelSIMD"],
+      path: "Core/Kernel", swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
     // MARK: For plugin authors (stateless; plugins depend only on this and CEqprop)
     .target(name: "EqpropPluginSDK", dependencies: ["CEqprop"], path: "Core/PluginSDK",
@@ -69,6 +72,9 @@ let package = Package(
       name: "DenseModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Models/Dense", linkerSettings: pluginLinkerSettings),
     .target(
+      name: "ConvModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "Plugins/Models/Conv", linkerSettings: pluginLinkerSettings),
+    .target(
       name: "HopfieldModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Models/Hopfield", linkerSettings: pluginLinkerSettings),
     .target(
@@ -95,10 +101,11 @@ let package = Package(
     .testTarget(
       name: "ABITests", dependencies: ["CEqprop", "TestSupport"], path: "Tests/ABITests"),
     .testTarget(
-      name: "KernelTests", dependencies: ["EqpropKernel", "CEqprop", "TestSupport"],
+      name: "KernelTests",
+      dependencies: ["EqpropKernel", "_EqpropKernelSIMD", "CEqprop", "TestSupport"],
       path: "Tests/KernelTests"),
     .testTarget(
-      name: "PluginTests", dependencies: ["EqpropHost", "CEqprop", "TestSupport"],
+      name: "PluginTests", dependencies: ["EqpropHost", "EqpropPluginSDK", "CEqprop", "TestSupport"],
       path: "Tests/PluginTests"),
     .testTarget(
       name: "HostTests", dependencies: ["EqpropHost", "CEqprop", "TestSupport"],

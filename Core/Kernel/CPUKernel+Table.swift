@@ -160,7 +160,60 @@ private func makeTable() -> EQP_HostKernelApi {
       try store(result, to: out, op: "count_nonfinite")
     }
   }
+  fillConvolutionEntries(&api)
   return api
+}
+
+/// The 1.1 entries: convolution and pooling.
+private func fillConvolutionEntries(_ api: inout EQP_HostKernelApi) {
+  api.conv2d = {
+    dtype, batch, cin, h, w, cout, kh, kw, sh, sw, ph, pw, alpha, x, weight, bias, beta, y, err in
+    report(err) { () throws(KernelError) in
+      try CPUKernel.conv2d(
+        dtype: dtype, batch: batch, inChannels: cin, inH: h, inW: w, outChannels: cout,
+        kernelH: kh, kernelW: kw, strideH: sh, strideW: sw, padH: ph, padW: pw, alpha: alpha,
+        x: x, weight: weight, bias: bias, beta: beta, y: y)
+    }
+  }
+  api.conv2d_transpose = {
+    dtype, batch, cin, h, w, cout, kh, kw, sh, sw, ph, pw, alpha, y, weight, beta, x, err in
+    report(err) { () throws(KernelError) in
+      try CPUKernel.conv2dTranspose(
+        dtype: dtype, batch: batch, inChannels: cin, inH: h, inW: w, outChannels: cout,
+        kernelH: kh, kernelW: kw, strideH: sh, strideW: sw, padH: ph, padW: pw, alpha: alpha,
+        y: y, weight: weight, beta: beta, x: x)
+    }
+  }
+  api.conv2d_weight_grad = {
+    dtype, batch, cin, h, w, cout, kh, kw, sh, sw, ph, pw, alpha, x, dy, dw, db, err in
+    report(err) { () throws(KernelError) in
+      try CPUKernel.conv2dWeightGrad(
+        dtype: dtype, batch: batch, inChannels: cin, inH: h, inW: w, outChannels: cout,
+        kernelH: kh, kernelW: kw, strideH: sh, strideW: sw, padH: ph, padW: pw, alpha: alpha,
+        x: x, dy: dy, weightGrad: dw, biasGrad: db)
+    }
+  }
+  api.maxpool2d = { dtype, batch, channels, h, w, poolH, poolW, sh, sw, x, y, indices, err in
+    report(err) { () throws(KernelError) in
+      try CPUKernel.maxpool2d(
+        dtype: dtype, batch: batch, channels: channels, inH: h, inW: w, poolH: poolH,
+        poolW: poolW, strideH: sh, strideW: sw, x: x, y: y, indices: indices)
+    }
+  }
+  api.maxunpool2d = { dtype, batch, channels, h, w, outH, outW, x, indices, y, err in
+    report(err) { () throws(KernelError) in
+      try CPUKernel.maxunpool2d(
+        dtype: dtype, batch: batch, channels: channels, inH: h, inW: w, outH: outH, outW: outW,
+        x: x, indices: indices, y: y)
+    }
+  }
+  api.pool_gather2d = { dtype, batch, channels, h, w, outH, outW, x, indices, y, err in
+    report(err) { () throws(KernelError) in
+      try CPUKernel.poolGather2d(
+        dtype: dtype, batch: batch, channels: channels, inH: h, inW: w, outH: outH, outW: outW,
+        x: x, indices: indices, y: y)
+    }
+  }
 }
 
 /// Writes a scalar result to the caller's out pointer, refusing NULL.

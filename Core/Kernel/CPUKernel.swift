@@ -6,9 +6,12 @@
 ///   the C arguments (dtype codes, row-major raw pointers, Int sizes) and throw `KernelError`
 ///   with the sentence the table would put in the error sink.
 ///
-/// Every op validates its arguments before touching memory, never traps and never allocates.
-/// Ops are thread-safe: they may run concurrently on disjoint outputs. GEMM is OpenBLAS's; the
-/// elementwise ops and activations are vectorised Swift (SIMD8<Float>, SIMD4<Double>).
+/// Every op validates its arguments before touching memory and never traps. Only the
+/// convolutions need scratch memory; they take it from `ScratchPool`, which allocates on a
+/// call only when no free buffer is large enough, so a step loop allocates nothing after its
+/// first step. Ops are thread-safe: they may run concurrently on disjoint outputs. GEMM is
+/// OpenBLAS's (convolutions go through it by im2col); the elementwise ops, activations and
+/// pooling are vectorised or plain Swift (SIMD8<Float>, SIMD4<Double>).
 public enum CPUKernel {}
 
 extension UnsafeRawPointer {

@@ -10,7 +10,9 @@ public struct KernelCalls {
   let err: OpaquePointer?
 
   public init(dtype: UInt32, err: OpaquePointer?) throws(PluginError) {
-    guard let table = PluginHost.kernel?.pointee else {
+    // Copied only as far as the host's struct_size reaches: entries of a newer minor than the
+    // host's read as nil (the 1.1 convolutions on a 1.0 host).
+    guard let table = SizedTable.copy(PluginHost.kernel, EQP_HostKernelApi()) else {
       throw PluginError(.abiMismatch, "the host offers no kernel (was init called?)")
     }
     self.dtype = dtype

@@ -1,8 +1,9 @@
+import Foundation
 import TestSupport
 import XCTest
 
-/// The header is plain C11 and C++, includes only stddef.h and stdint.h, and keeps the 1.0
-/// layout (Tests/Fixtures/abi-1.0/frozen_layout.c).
+/// The header is plain C11 and C++, includes only stddef.h and stdint.h, and keeps every
+/// released layout (Tests/Fixtures/abi-1.N/frozen_layout.c).
 final class HeaderTests: XCTestCase {
   private func compile(_ arguments: [String]) throws -> ProcessRunner.Result {
     try ProcessRunner.run("/usr/bin/env", ["cc"] + arguments)
@@ -26,19 +27,44 @@ final class HeaderTests: XCTestCase {
     XCTAssertEqual(includes, ["#include <stddef.h>", "#include <stdint.h>"])
   }
 
-  func testReleasedOneZeroLayoutIsUnchanged() throws {
+  /// Compiles a released `frozen_layout.c` against the header in `includeFolder`. The file is
+  /// copied out of its fixture folder first: `#include "eqprop.h"` looks beside the including
+  /// file before any -I folder, so compiled in place it would check the fixture's own header.
+  private func compileFrozenLayout(release: String, includeFolder: String) throws
+    -> ProcessRunner.Result
+  {
     let folder = try CPluginBuilder.temporaryFolder()
-    let result = try compile(
-      ["-std=c11", "-Wall", "-Wextra", "-pedantic", "-Werror", "-I", RepositoryPaths.includeFolder,
-        "-c", RepositoryPaths.fixtures + "/abi-1.0/frozen_layout.c", "-o", folder + "/frozen.o"])
+    let copy = folder + "/frozen_layout.c"
+    try FileManager.default.copyItem(
+      atPath: RepositoryPaths.fixtures + "/abi-\(release)/frozen_layout.c", toPath: copy)
+    return try compile(
+      ["-std=c11", "-Wall", "-Wextra", "-pedantic", "-Werror", "-I", includeFolder, "-c", copy,
+        "-o", folder + "/frozen.o"])
+  }
+
+  func testReleasedOneZeroLayoutIsUnchanged() throws {
+    let result = try compileFrozenLayout(release: "1.0", includeFolder: RepositoryPaths.includeFolder)
     XCTAssertEqual(result.status, 0, result.standardError)
   }
 
-  func testReleasedHeaderFixtureStillCompiles() throws {
-    let folder = try CPluginBuilder.temporaryFolder()
-    let result = try compile(
-      ["-std=c11", "-Wall", "-Wextra", "-pedantic", "-Werror", "-I", RepositoryPaths.fixtures + "/abi-1.0",
-        "-c", RepositoryPaths.fixtures + "/abi-1.0/frozen_layout.c", "-o", folder + "/frozen.o"])
+  func testReleasedOneOneLayoutIsUnchanged() throws {
+    let result = try compileFrozenLayout(release: "1.1", includeFolder: RepositoryPaths.includeFolder)
     XCTAssertEqual(result.status, 0, result.standardError)
+  }
+
+  func testReleasedHeaderFixturesStillCompile() throws {
+    for release in ["1.0", "1.1"] {
+      let result = try compileFrozenLayout(
+        release: release, includeFolder: RepositoryPaths.fixtures + "/abi-\(release)")
+      XCTAssertEqual(result.status, 0, "\(release): \(result.standardError)")
+    }
+  }
+
+  /// The check has teeth: 1.1's layout names entries the 1.0 header does not have.
+  func testOneOneLayoutFailsAgainstTheOneZeroHeader() throws {
+    let result = try compileFrozenLayout(
+      release: "1.1", includeFolder: RepositoryPaths.fixtures + "/abi-1.0")
+    XCTAssertNotEqual(result.status, 0)
+    XCTAssertTrue(result.standardError.contains("conv2d"), result.standardError)
   }
 }

@@ -33,6 +33,15 @@ final class PluginCompatibilityTests: XCTestCase {
     XCTAssertEqual(catalog.plugins.map(\.id), ["fixture"])
   }
 
+  func testPluginBuiltAgainstTheReleasedOneOneHeaderLoads() throws {
+    let folder = try CPluginBuilder.temporaryFolder()
+    try CPluginBuilder.fixture(
+      into: folder, includeFolder: RepositoryPaths.fixtures + "/abi-1.1")
+    let catalog = PluginCatalog.load(PluginSearchPath(folders: [folder]))
+    XCTAssertEqual(catalog.refusals, [])
+    XCTAssertEqual(catalog.plugins.first?.library.abiMinor, 1)
+  }
+
   func testPluginOneMinorAheadUsingOnlyWhatTheHostHasLoads() throws {
     let folder = try CPluginBuilder.temporaryFolder()
     try CPluginBuilder.fixture(["FIXTURE_MINOR_AHEAD"], into: folder)

@@ -53,7 +53,7 @@ final class ValidationTests: XCTestCase {
     XCTAssertEqual(table.pointee.reserved, 0)
     // After the 16-byte header the table is a row of function pointers; none may be NULL.
     let entries = (EQP_HostKernelApi_STRUCT_SIZE - 16) / MemoryLayout<UnsafeRawPointer>.size
-    XCTAssertEqual(entries, 16)
+    XCTAssertEqual(entries, 22)
     UnsafeRawPointer(table).advanced(by: 16).withMemoryRebound(
       to: UnsafeRawPointer?.self, capacity: entries
     ) { slots in
@@ -171,6 +171,83 @@ final class ValidationTests: XCTestCase {
     // n = 0 needs no data.
     expectOK(kernel.axpby?(f32, 0, 1, nil, 1, nil, nil))
     expectOK(kernel.gemm?(f32, 0, 0, 0, 0, 5, 1, nil, 5, nil, 0, 0, nil, 0, nil))
+  }
+
+  func testConvolutionAndPoolingRefusals() {
+    expectRefusal(
+      invalid, "kernel.conv2d: kernel_h is 0, must be at least 1",
+      table: { kernel.conv2d?(f32, 1, 1, 4, 4, 1, 0, 3, 1, 1, 0, 0, 1, buffer, buffer, nil, 0, buffer, nil) },
+      swift: { () throws(KernelError) in
+        try CPUKernel.conv2d(
+          dtype: f32, batch: 1, inChannels: 1, inH: 4, inW: 4, outChannels: 1, kernelH: 0,
+          kernelW: 3, strideH: 1, strideW: 1, padH: 0, padW: 0, alpha: 1, x: buffer,
+          weight: buffer, bias: nil, beta: 0, y: buffer)
+      })
+    expectRefusal(
+      invalid,
+      "kernel.conv2d_transpose: in_w + 2·pad_w is 3, must be at least kernel_w (5) so that out_w ≥ 1",
+      table: {
+        kernel.conv2d_transpose?(f64, 1, 1, 6, 3, 1, 5, 5, 1, 1, 0, 0, 1, buffer, buffer, 0, buffer, nil)
+      },
+      swift: { () throws(KernelError) in
+        try CPUKernel.conv2dTranspose(
+          dtype: f64, batch: 1, inChannels: 1, inH: 6, inW: 3, outChannels: 1, kernelH: 5,
+          kernelW: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, alpha: 1, y: buffer,
+          weight: buffer, beta: 0, x: buffer)
+      })
+    expectRefusal(
+      invalid, "kernel.conv2d_weight_grad: pad_h is -1, must be at least 0",
+      table: {
+        kernel.conv2d_weight_grad?(f64, 1, 1, 4, 4, 1, 3, 3, 1, 1, -1, 0, 1, buffer, buffer, buffer, nil, nil)
+      },
+      swift: { () throws(KernelError) in
+        try CPUKernel.conv2dWeightGrad(
+          dtype: f64, batch: 1, inChannels: 1, inH: 4, inW: 4, outChannels: 1, kernelH: 3,
+          kernelW: 3, strideH: 1, strideW: 1, padH: -1, padW: 0, alpha: 1, x: buffer, dy: buffer,
+          weightGrad: buffer, biasGrad: nil)
+      })
+    expectRefusal(
+      invalid, "kernel.conv2d: weight is NULL, must point to the data",
+      table: { kernel.conv2d?(f32, 1, 1, 4, 4, 1, 3, 3, 1, 1, 0, 0, 1, buffer, nil, nil, 0, buffer, nil) },
+      swift: { () throws(KernelError) in
+        try CPUKernel.conv2d(
+          dtype: f32, batch: 1, inChannels: 1, inH: 4, inW: 4, outChannels: 1, kernelH: 3,
+          kernelW: 3, strideH: 1, strideW: 1, padH: 0, padW: 0, alpha: 1, x: buffer, weight: nil,
+          bias: nil, beta: 0, y: buffer)
+      })
+    expectRefusal(
+      unsupported, "kernel.conv2d: dtype is 4 (EQP_DTYPE_I64)",
+      table: { kernel.conv2d?(4, 1, 1, 4, 4, 1, 3, 3, 1, 1, 0, 0, 1, buffer, buffer, nil, 0, buffer, nil) },
+      swift: { () throws(KernelError) in
+        try CPUKernel.conv2d(
+          dtype: 4, batch: 1, inChannels: 1, inH: 4, inW: 4, outChannels: 1, kernelH: 3,
+          kernelW: 3, strideH: 1, strideW: 1, padH: 0, padW: 0, alpha: 1, x: buffer,
+          weight: buffer, bias: nil, beta: 0, y: buffer)
+      })
+    expectRefusal(
+      invalid, "kernel.maxpool2d: in_h is 1, must be at least pool_h (2)",
+      table: { kernel.maxpool2d?(f32, 1, 1, 1, 4, 2, 2, 2, 2, buffer, buffer, out, nil) },
+      swift: { () throws(KernelError) in
+        try CPUKernel.maxpool2d(
+          dtype: f32, batch: 1, channels: 1, inH: 1, inW: 4, poolH: 2, poolW: 2, strideH: 2,
+          strideW: 2, x: buffer, y: buffer, indices: out)
+      })
+    expectRefusal(
+      invalid, "kernel.maxpool2d: stride_w is 0, must be at least 1",
+      table: { kernel.maxpool2d?(f32, 1, 1, 4, 4, 2, 2, 2, 0, buffer, buffer, out, nil) },
+      swift: { () throws(KernelError) in
+        try CPUKernel.maxpool2d(
+          dtype: f32, batch: 1, channels: 1, inH: 4, inW: 4, poolH: 2, poolW: 2, strideH: 2,
+          strideW: 0, x: buffer, y: buffer, indices: out)
+      })
+    expectRefusal(
+      invalid, "kernel.maxunpool2d: indices is NULL, must point to the data",
+      table: { kernel.maxunpool2d?(f64, 1, 1, 2, 2, 1, 1, buffer, nil, buffer, nil) },
+      swift: { () throws(KernelError) in
+        try CPUKernel.maxunpool2d(
+          dtype: f64, batch: 1, channels: 1, inH: 2, inW: 2, outH: 1, outW: 1, x: buffer,
+          indices: nil, y: buffer)
+      })
   }
 
   func testLeadingDimensions() {

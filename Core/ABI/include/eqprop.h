@@ -1,5 +1,5 @@
 /*
- * eqprop.h — the eqprop plugin ABI, version 1.0.
+ * eqprop.h — the eqprop plugin ABI, version 1.1.
  *
  * This header is the whole contract between the `eqprop` host and its plugins (models,
  * dynamics, learners). A plugin written in C builds against it alone:
@@ -324,8 +324,79 @@ typedef struct EQP_HostKernelApi {
    * gradient). x and y may alias; low ≤ high, neither NaN. */
   EQP_Status (*interior_mask)(uint32_t dtype, int64_t n, double low, double high,
                               const void *x, void *y, EQP_Error *err);
+  /* --- 1.1: convolution and pooling (read them only when EQP_HAS says the host has them) --
+   *
+   * Layout: NCHW, contiguous, batch first. A convolution is described by its FORWARD
+   * geometry, the same arguments for the three convolution entries:
+   *   x       [batch, in_channels, in_h, in_w]     (the input of the forward)
+   *   weight  [out_channels, in_channels, kernel_h, kernel_w]
+   *   bias    [out_channels]
+   *   y       [batch, out_channels, out_h, out_w], out_h = (in_h + 2·pad_h − kernel_h) /
+   *           stride_h + 1 rounded down (out_w likewise); it must be ≥ 1.
+   * kernel_* ≥ 1, stride_* ≥ 1, pad_* ≥ 0 (zero padding on both sides). The forward is a
+   * cross-correlation, as PyTorch's conv2d (no kernel flip):
+   *   conv(x)[b,o,i,j] = Σ_{c,u,v} weight[o,c,u,v] · x[b,c, i·stride_h + u − pad_h,
+   *                                                       j·stride_w + v − pad_w]
+   * with x = 0 outside the image. Sums are in the tensor's dtype. Pooling windows never
+   * pad: out_h = (in_h − pool_h) / stride_h + 1 rounded down, ≥ 1. Pooling indices are
+   * int64 offsets inside one (batch, channel) plane of the pooled-from tensor: h·in_w + w, as
+   * PyTorch's max_pool2d returns them. No input may overlap an output. */
+  /* y = alpha · (conv(x) + bias) + beta · y. bias may be NULL (none); beta = 0 ignores y's
+   * old contents, NaN included. */
+  EQP_Status (*conv2d)(uint32_t dtype, int64_t batch, int64_t in_channels, int64_t in_h,
+                       int64_t in_w, int64_t out_channels, int64_t kernel_h, int64_t kernel_w,
+                       int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                       double alpha, const void *x, const void *weight, const void *bias,
+                       double beta, void *y, EQP_Error *err);
+  /* x = alpha · convᵀ(y) + beta · x: the adjoint of conv2d with respect to its input (the
+   * transposed convolution with the same weight, no bias), y shaped like conv2d's output
+   * and x like its input. Input positions no window reads receive beta · x only. Zero
+   * elements of y may be skipped (an unpooled tensor is mostly zeros), so a non-finite
+   * weight reaches x only through the nonzero elements of y. */
+  EQP_Status (*conv2d_transpose)(uint32_t dtype, int64_t batch, int64_t in_channels,
+                                 int64_t in_h, int64_t in_w, int64_t out_channels,
+                                 int64_t kernel_h, int64_t kernel_w, int64_t stride_h,
+                                 int64_t stride_w, int64_t pad_h, int64_t pad_w, double alpha,
+                                 const void *y, const void *weight, double beta, void *x,
+                                 EQP_Error *err);
+  /* The weight gradient of conv2d, accumulated:
+   *   weight_grad[o,c,u,v] += alpha · Σ_{b,i,j} dy[b,o,i,j] · x[b,c, i·stride_h + u − pad_h,
+   *                                                              j·stride_w + v − pad_w]
+   * and, when bias_grad is not NULL, bias_grad[o] += alpha · Σ_{b,i,j} dy[b,o,i,j].
+   * x is conv2d's input, dy shaped like its output. */
+  EQP_Status (*conv2d_weight_grad)(uint32_t dtype, int64_t batch, int64_t in_channels,
+                                   int64_t in_h, int64_t in_w, int64_t out_channels,
+                                   int64_t kernel_h, int64_t kernel_w, int64_t stride_h,
+                                   int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                                   double alpha, const void *x, const void *dy,
+                                   void *weight_grad, void *bias_grad, EQP_Error *err);
+  /* Max pooling of x [batch, channels, in_h, in_w] over pool_h × pool_w windows moved by
+   * stride: y [batch, channels, out_h, out_w] = each window's maximum and, when indices is
+   * not NULL, indices (same shape, int64, device memory like x) = where it sits.
+   * Ties go to the FIRST maximum in row-major order within the window; a window holding NaN
+   * gives NaN and the index of its first NaN. */
+  EQP_Status (*maxpool2d)(uint32_t dtype, int64_t batch, int64_t channels, int64_t in_h,
+                          int64_t in_w, int64_t pool_h, int64_t pool_w, int64_t stride_h,
+                          int64_t stride_w, const void *x, void *y, int64_t *indices,
+                          EQP_Error *err);
+  /* The adjoint of pooling at given indices (max-unpooling): y [batch, channels, in_h,
+   * in_w] = 0 except y[b,c,indices[b,c,k]] += x[b,c,k] for every element k of x [batch,
+   * channels, out_h, out_w]. Overwrites y. Every index must lie in [0, in_h·in_w): a call
+   * with one outside is refused before anything is written. */
+  EQP_Status (*maxunpool2d)(uint32_t dtype, int64_t batch, int64_t channels, int64_t in_h,
+                            int64_t in_w, int64_t out_h, int64_t out_w, const void *x,
+                            const int64_t *indices, void *y, EQP_Error *err);
+  /* Pooling at given indices: y[b,c,k] = x[b,c,indices[b,c,k]], x [batch, channels, in_h,
+   * in_w], y and indices [batch, channels, out_h, out_w]: the adjoint of maxunpool2d, i.e.
+   * the derivative of maxpool2d with its indices held fixed. Indices as for maxunpool2d. */
+  EQP_Status (*pool_gather2d)(uint32_t dtype, int64_t batch, int64_t channels, int64_t in_h,
+                              int64_t in_w, int64_t out_h, int64_t out_w, const void *x,
+                              const int64_t *indices, void *y, EQP_Error *err);
 } EQP_HostKernelApi;
-enum { EQP_HostKernelApi_STRUCT_SIZE = EQP_END_OF(EQP_HostKernelApi, interior_mask) };
+enum {
+  EQP_HostKernelApi_MIN_SIZE = EQP_END_OF(EQP_HostKernelApi, interior_mask), /* 1.0 */
+  EQP_HostKernelApi_STRUCT_SIZE = EQP_END_OF(EQP_HostKernelApi, pool_gather2d)
+};
 
 /* --- model calls, forwarded by the host -------------------------------------------------- */
 
@@ -898,7 +969,7 @@ const EQP_Library *eqp_plugin_entry(const EQP_HostInfo *host);
 typedef const EQP_Library *(*EQP_PluginEntryFn)(const EQP_HostInfo *host);
 
 /* ========================================================================================== */
-/* Frozen sizes of 1.0: a field appended without updating its constant fails to compile.      */
+/* Struct sizes: a field appended without updating its constant fails to compile.             */
 /* ========================================================================================== */
 #if defined(__cplusplus)
 #define EQP_STATIC_ASSERT(c, m) static_assert(c, m)

@@ -1,0 +1,27 @@
+@preconcurrency import CEqprop
+import EqpropPluginSDK
+
+/// The conv model's view of an `EQP_ModelEval`, checked by the SDK against its layout.
+typealias ConvEval = ModelEvalView<ConvWorkspace>
+
+extension ConvNetwork {
+  /// Checks the eval of `call` ("conv.drive": a literal, so the step loop builds no string)
+  /// once; the math then uses raw addresses.
+  func eval(
+    _ pointer: UnsafePointer<EQP_ModelEval>?, _ call: String, needsStates: Bool = true,
+    needsTarget: Bool = false, needsPrepared: Bool = true
+  ) throws(PluginError) -> ConvEval {
+    let ev = try ConvEval(
+      pointer, layout: layout, dtype: dtype, call: call, needsStates: needsStates,
+      needsTarget: needsTarget)
+    guard ev.workspace.prepared || !needsPrepared else {
+      throw PluginError(.invalidArgument, "\(call): the workspace was not prepared for this batch")
+    }
+    return ev
+  }
+
+  /// What C_k convolves: s_{k+1}, or the input x for the last layer.
+  func source(_ k: Int, _ ev: ConvEval) -> UnsafeMutableRawPointer? {
+    k < depth ? ev.state(k + 1) : ev.input
+  }
+}
