@@ -53,8 +53,56 @@ final class ConvModelTests: XCTestCase {
     XCTAssertEqual(model.parameters.map(\.learningRateGroup), [0, 0, 1, 1, 2, 2, 3, 3])
   }
 
+  /// The same network with its output layer replaced by a cross-entropy readout.
+  static let readoutConfig = config.replacingOccurrences(
+    of: "activation: sigmoid", with: "activation: sigmoid\n  cost: cross_entropy")
+
   func testParamGradIsTheGradientOfPhi() throws {
-    let harness = try ModelHarness(yaml: Self.config, batch: 3)
+    try assertParamGradIsTheGradientOfPhi(Self.config)
+    try assertParamGradIsTheGradientOfPhi(Self.readoutConfig)
+  }
+
+  func testVjpMatchesFiniteDifferencesOfTheDrive() throws {
+    try assertVjpMatchesFiniteDifferencesOfTheDrive(Self.config)
+    try assertVjpMatchesFiniteDifferencesOfTheDrive(Self.readoutConfig)
+  }
+
+  /// With a readout: s_0 is no state, and ∂ℓ/∂s_1 and ∂ℓ/∂(W01, b0) match finite differences.
+  func testCrossEntropyReadoutGradientsMatchFiniteDifferences() throws {
+    let harness = try ModelHarness(yaml: Self.readoutConfig, batch: 2)
+    XCTAssertEqual(harness.session.model.layers.map(\.name), ["s1", "s2", "s3"])
+    XCTAssertEqual(harness.session.model.classCount, 3)
+    let gradStates = try harness.makeSet(harness.stateShapes)
+    let gradParams = try harness.makeSet(harness.parameterShapes)
+    try harness.call("cost_grad") { vtable, instance, eval, err in
+      vtable.cost_grad(instance, eval, 1, gradStates.views, gradParams.views, err)
+    }
+    func difference(_ element: UnsafeMutablePointer<Double>) throws -> Double {
+      let saved = element.pointee
+      element.pointee = saved + h
+      let plus = try harness.costSum()
+      element.pointee = saved - h
+      let minus = try harness.costSum()
+      element.pointee = saved
+      return (plus - minus) / (2 * h)
+    }
+    for index in 0..<harness.states.elementCount(0) {
+      guard let s = harness.element(harness.states, 0, index) else { return XCTFail("no data") }
+      assertClose(gradStates.values(0)[index], try difference(s), "∂ℓ/∂s1[\(index)]")
+    }
+    let parameters = harness.session.parameters
+    for tensor in 0..<parameters.count {
+      for index in ModelHarness.sampleIndices(parameters.elementCount(tensor), 20) {
+        guard let theta = harness.element(parameters, tensor, index) else { return XCTFail("no data") }
+        assertClose(
+          gradParams.values(tensor)[index], try difference(theta),
+          "∂ℓ/∂\(harness.session.model.parameters[tensor].name)[\(index)]")
+      }
+    }
+  }
+
+  private func assertParamGradIsTheGradientOfPhi(_ yaml: String) throws {
+    let harness = try ModelHarness(yaml: yaml, batch: 3)
     let grads = try harness.makeSet(harness.parameterShapes)
     try harness.call("param_grad") { vtable, instance, eval, err in
       vtable.param_grad(instance, eval, 1, grads.views, err)
@@ -81,8 +129,8 @@ final class ConvModelTests: XCTestCase {
     }
   }
 
-  func testVjpMatchesFiniteDifferencesOfTheDrive() throws {
-    let harness = try ModelHarness(yaml: Self.config, batch: 2)
+  private func assertVjpMatchesFiniteDifferencesOfTheDrive(_ yaml: String) throws {
+    let harness = try ModelHarness(yaml: yaml, batch: 2)
     let cotangent = try harness.makeSet(harness.stateShapes)
     for layer in 0..<cotangent.count {
       for index in 0..<cotangent.elementCount(layer) {

@@ -16,6 +16,10 @@ enum ConvModel {
     OptionDescription(
       "activation", .string, default: "hardsigm",
       doc: "σ: hardsigm (clip(a, 0, 1), P-conv's), sigm, sigmoid, tanh or identity"),
+    OptionDescription(
+      "cost", .string, default: "half_squared",
+      doc: "half_squared: ½‖s_0 − y‖² on the output layer; cross_entropy: W01, b0 become a "
+        + "softmax readout of s_1 outside the energy (Laborieux et al. 2021)"),
   ]
 
   static let capabilities = UInt64(EQP_MODEL_CAP_PHI | EQP_MODEL_CAP_VJP | EQP_MODEL_CAP_F64)

@@ -18,9 +18,9 @@ extension ConvNetwork {
   ) throws(PluginError) {
     let ev = try eval(pointer, "conv.drive")
     try ev.checkLikeStates(out, "out")
-    try preActivations(ev, into: { out[$0].baseAddress }, kernel)
-    for l in 0...depth {
-      let target = out[l].baseAddress
+    try preActivations(ev, into: { out[slot($0)].baseAddress }, kernel)
+    for l in first...depth {
+      let target = out[slot(l)].baseAddress
       try kernel.activate(activation, count: ev.batch * stateWidth(l), x: target, y: target)
     }
   }
@@ -36,19 +36,23 @@ extension ConvNetwork {
     _ ev: ConvEval, into target: (Int) -> UnsafeMutableRawPointer?, _ kernel: KernelCalls
   ) throws(PluginError) {
     let batch = ev.batch
-    try kernel.gemm(
-      transA: false, transB: true, m: batch, n: classes, k: fcWidth, alpha: 1, a: ev.state(1),
-      lda: fcWidth, b: ev.param(weightIndex(0)), ldb: fcWidth, beta: 0, c: target(0), ldc: classes)
-    try kernel.addRowVector(
-      rows: batch, cols: classes, alpha: 1, v: ev.param(biasIndex(0)), y: target(0))
-    for k in 1..<depth { try pooledConv(k, ev.state(k + 1), into: target(k), ev, kernel) }
+    if readout == nil {
+      try kernel.gemm(
+        transA: false, transB: true, m: batch, n: classes, k: fcWidth, alpha: 1, a: state(1, ev),
+        lda: fcWidth, b: ev.param(weightIndex(0)), ldb: fcWidth, beta: 0, c: target(0), ldc: classes)
+      try kernel.addRowVector(
+        rows: batch, cols: classes, alpha: 1, v: ev.param(biasIndex(0)), y: target(0))
+    }
+    for k in 1..<depth { try pooledConv(k, state(k + 1, ev), into: target(k), ev, kernel) }
     try kernel.copy(
       count: batch * stateWidth(depth), from: ev.workspace.inputPooled, to: target(depth))
-    try kernel.gemm(
-      transA: false, transB: false, m: batch, n: fcWidth, k: classes, alpha: 1, a: ev.state(0),
-      lda: classes, b: ev.param(weightIndex(0)), ldb: fcWidth, beta: 1, c: target(1), ldc: fcWidth)
+    if readout == nil {
+      try kernel.gemm(
+        transA: false, transB: false, m: batch, n: fcWidth, k: classes, alpha: 1, a: state(0, ev),
+        lda: classes, b: ev.param(weightIndex(0)), ldb: fcWidth, beta: 1, c: target(1), ldc: fcWidth)
+    }
     for k in stride(from: 2, through: depth, by: 1) {
-      let feedback = try unpool(k - 1, ev.state(k - 1), ev, kernel)
+      let feedback = try unpool(k - 1, state(k - 1, ev), ev, kernel)
       try kernel.conv2dTranspose(
         layers[k - 2].shape(batch: batch), y: feedback, weight: ev.param(weightIndex(k - 1)),
         beta: 1, x: target(k))
@@ -87,13 +91,19 @@ extension ConvNetwork {
     return UnsafeRawPointer(target)
   }
 
-  /// Prediction scores: the output layer itself.
+  /// Prediction scores: the output layer itself, or the readout's logits.
   func predict(
     _ pointer: UnsafePointer<EQP_ModelEval>?, scores: UnsafeMutablePointer<EQP_Tensor>,
     _ kernel: KernelCalls
   ) throws(PluginError) {
     let ev = try eval(pointer, "conv.predict", needsPrepared: false)
     try ev.check(scores.pointee, count: ev.batch * classes, "scores")
-    try kernel.copy(count: ev.batch * classes, from: ev.state(0), to: scores.pointee.baseAddress)
+    if let readout {
+      try readout.logits(
+        batch: ev.batch, state: state(1, ev), weight: ev.param(weightIndex(0)), bias: ev.param(biasIndex(0)),
+        into: scores.pointee.baseAddress, kernel)
+    } else {
+      try kernel.copy(count: ev.batch * classes, from: state(0, ev), to: scores.pointee.baseAddress)
+    }
   }
 }

@@ -20,8 +20,14 @@ extension ConvNetwork {
     return ev
   }
 
+  /// State l of the network (0 = the output, absent with a readout) in the eval's states.
+  func state(_ l: Int, _ ev: ConvEval) -> UnsafeMutableRawPointer? { ev.state(slot(l)) }
+
+  /// Where state l sits among the eval's tensors: the readout's s_0 is not a state.
+  func slot(_ l: Int) -> Int { l - first }
+
   /// What C_k convolves: s_{k+1}, or the input x for the last layer.
   func source(_ k: Int, _ ev: ConvEval) -> UnsafeMutableRawPointer? {
-    k < depth ? ev.state(k + 1) : ev.input
+    k < depth ? state(k + 1, ev) : ev.input
   }
 }

@@ -14,18 +14,20 @@ extension ConvNetwork {
     let ev = try eval(pointer, "conv.phi")
     let batch = ev.batch
     for row in 0..<batch { perExample[row] = 0 }
-    let fc = ev.workspace.outputPre
-    try kernel.gemm(
-      transA: false, transB: true, m: batch, n: classes, k: fcWidth, alpha: 1, a: ev.state(1),
-      lda: fcWidth, b: ev.param(weightIndex(0)), ldb: fcWidth, beta: 0, c: fc, ldc: classes)
-    try kernel.addRowVector(rows: batch, cols: classes, alpha: 1, v: ev.param(biasIndex(0)), y: fc)
-    try kernel.rowDots(
-      rows: batch, cols: classes, alpha: 1, x: fc, y: ev.state(0), into: perExample)
+    if readout == nil {
+      let fc = ev.workspace.outputPre
+      try kernel.gemm(
+        transA: false, transB: true, m: batch, n: classes, k: fcWidth, alpha: 1, a: state(1, ev),
+        lda: fcWidth, b: ev.param(weightIndex(0)), ldb: fcWidth, beta: 0, c: fc, ldc: classes)
+      try kernel.addRowVector(rows: batch, cols: classes, alpha: 1, v: ev.param(biasIndex(0)), y: fc)
+      try kernel.rowDots(
+        rows: batch, cols: classes, alpha: 1, x: fc, y: state(0, ev), into: perExample)
+    }
     for k in 1...depth {
       let pooled = k < depth ? ev.workspace.pre(k) : ev.workspace.inputPooled
-      if k < depth { try pooledConv(k, ev.state(k + 1), into: pooled, ev, kernel) }
+      if k < depth { try pooledConv(k, state(k + 1, ev), into: pooled, ev, kernel) }
       try kernel.rowDots(
-        rows: batch, cols: stateWidth(k), alpha: 1, x: pooled, y: ev.state(k), into: perExample)
+        rows: batch, cols: stateWidth(k), alpha: 1, x: pooled, y: state(k, ev), into: perExample)
     }
   }
 
@@ -39,18 +41,21 @@ extension ConvNetwork {
     let ev = try eval(pointer, "conv.param_grad")
     try ev.checkLikeParams(grads, "grads")
     let batch = ev.batch
-    try kernel.outerAccumulate(
-      batch: batch, m: classes, n: fcWidth, alpha: coeff, a: ev.state(0), b: ev.state(1),
-      c: grads[weightIndex(0)].baseAddress)
-    try kernel.sumRows(
-      rows: batch, cols: classes, alpha: coeff, x: ev.state(0), beta: 1,
-      v: grads[biasIndex(0)].baseAddress)
+    // A readout's W01, b0 are not in Φ: the cost's own gradient trains them.
+    if readout == nil {
+      try kernel.outerAccumulate(
+        batch: batch, m: classes, n: fcWidth, alpha: coeff, a: state(0, ev), b: state(1, ev),
+        c: grads[weightIndex(0)].baseAddress)
+      try kernel.sumRows(
+        rows: batch, cols: classes, alpha: coeff, x: state(0, ev), beta: 1,
+        v: grads[biasIndex(0)].baseAddress)
+    }
     for k in 1...depth {
       // The indices of C_L(x) are cached; the others follow the states given.
       if k < depth, layers[k - 1].pools {
-        try pooledConv(k, ev.state(k + 1), into: ev.workspace.pre(k), ev, kernel)
+        try pooledConv(k, state(k + 1, ev), into: ev.workspace.pre(k), ev, kernel)
       }
-      let spread = try unpool(k, ev.state(k), ev, kernel)
+      let spread = try unpool(k, state(k, ev), ev, kernel)
       try kernel.conv2dWeightGrad(
         layers[k - 1].shape(batch: batch), alpha: coeff, x: source(k, ev), dy: spread,
         weightGrad: grads[weightIndex(k)].baseAddress, biasGrad: grads[biasIndex(k)].baseAddress)
@@ -75,29 +80,31 @@ extension ConvNetwork {
       l == 0 ? workspace.outputPre : workspace.pre(l)
     }
     try preActivations(ev, into: delta, kernel)
-    for l in 0...depth {
+    for l in first...depth {
       let count = batch * stateWidth(l)
       try kernel.activateGrad(activation, count: count, x: delta(l), y: delta(l))
-      try kernel.mul(count: count, x: delta(l), y: cotOut[l].baseAddress, z: delta(l))
-      try kernel.fill(count: count, value: 0, x: cotStates[l].baseAddress)
+      try kernel.mul(count: count, x: delta(l), y: cotOut[slot(l)].baseAddress, z: delta(l))
+      try kernel.fill(count: count, value: 0, x: cotStates[slot(l)].baseAddress)
     }
-    // a_0 = W01 vec(s_1) + b0 and a_1 ∋ W01ᵀ s_0: W01 meets both.
-    let w01 = ev.param(weightIndex(0))
-    try kernel.gemm(
-      transA: false, transB: false, m: batch, n: fcWidth, k: classes, alpha: 1, a: delta(0),
-      lda: classes, b: w01, ldb: fcWidth, beta: 1, c: cotStates[1].baseAddress, ldc: fcWidth)
-    try kernel.gemm(
-      transA: false, transB: true, m: batch, n: classes, k: fcWidth, alpha: 1, a: delta(1),
-      lda: fcWidth, b: w01, ldb: fcWidth, beta: 1, c: cotStates[0].baseAddress, ldc: classes)
-    if let cotParams {
-      let weight = cotParams[weightIndex(0)].baseAddress
-      try kernel.outerAccumulate(
-        batch: batch, m: classes, n: fcWidth, alpha: 1, a: delta(0), b: ev.state(1), c: weight)
-      try kernel.outerAccumulate(
-        batch: batch, m: classes, n: fcWidth, alpha: 1, a: ev.state(0), b: delta(1), c: weight)
-      try kernel.sumRows(
-        rows: batch, cols: classes, alpha: 1, x: delta(0), beta: 1,
-        v: cotParams[biasIndex(0)].baseAddress)
+    if readout == nil {
+      // a_0 = W01 vec(s_1) + b0 and a_1 ∋ W01ᵀ s_0: W01 meets both.
+      let w01 = ev.param(weightIndex(0))
+      try kernel.gemm(
+        transA: false, transB: false, m: batch, n: fcWidth, k: classes, alpha: 1, a: delta(0),
+        lda: classes, b: w01, ldb: fcWidth, beta: 1, c: cotStates[slot(1)].baseAddress, ldc: fcWidth)
+      try kernel.gemm(
+        transA: false, transB: true, m: batch, n: classes, k: fcWidth, alpha: 1, a: delta(1),
+        lda: fcWidth, b: w01, ldb: fcWidth, beta: 1, c: cotStates[slot(0)].baseAddress, ldc: classes)
+      if let cotParams {
+        let weight = cotParams[weightIndex(0)].baseAddress
+        try kernel.outerAccumulate(
+          batch: batch, m: classes, n: fcWidth, alpha: 1, a: delta(0), b: state(1, ev), c: weight)
+        try kernel.outerAccumulate(
+          batch: batch, m: classes, n: fcWidth, alpha: 1, a: state(0, ev), b: delta(1), c: weight)
+        try kernel.sumRows(
+          rows: batch, cols: classes, alpha: 1, x: delta(0), beta: 1,
+          v: cotParams[biasIndex(0)].baseAddress)
+      }
     }
     // The pooled term P(C_k(s_{k+1})) of a_k: back through the pooling, then C_k.
     for k in 1...depth {
@@ -106,7 +113,7 @@ extension ConvNetwork {
       if k < depth {
         try kernel.conv2dTranspose(
           layer.shape(batch: batch), y: spread, weight: ev.param(weightIndex(k)), beta: 1,
-          x: cotStates[k + 1].baseAddress)
+          x: cotStates[slot(k + 1)].baseAddress)
       }
       if let cotParams {
         try kernel.conv2dWeightGrad(
@@ -122,7 +129,7 @@ extension ConvNetwork {
       let map = workspace.conv(k - 1)
       let weight = ev.param(weightIndex(k - 1))
       try kernel.conv2d(shape, x: delta(k), weight: weight, bias: nil, y: map)
-      let cotangent = cotStates[k - 1].baseAddress
+      let cotangent = cotStates[slot(k - 1)].baseAddress
       if layer.pools {
         try kernel.poolGather2d(
           layer.pooling(batch: batch), x: map, indices: workspace.indices(k - 1),
@@ -135,24 +142,29 @@ extension ConvNetwork {
       }
       if let cotParams {
         try kernel.conv2dWeightGrad(
-          shape, alpha: 1, x: delta(k), dy: try unpool(k - 1, ev.state(k - 1), ev, kernel),
+          shape, alpha: 1, x: delta(k), dy: try unpool(k - 1, state(k - 1, ev), ev, kernel),
           weightGrad: cotParams[weightIndex(k - 1)].baseAddress, biasGrad: nil)
       }
     }
   }
 
-  /// ℓ = ½‖s_0 − y‖² per example.
+  /// ℓ = ½‖s_0 − y‖², or the readout's cross-entropy, per example.
   func cost(
     _ pointer: UnsafePointer<EQP_ModelEval>?, perExample: UnsafeMutablePointer<Double>,
     _ kernel: KernelCalls
   ) throws(PluginError) {
     let ev = try eval(pointer, "conv.cost", needsTarget: true, needsPrepared: false)
+    if let readout {
+      let logits = try readoutLogits(readout, ev, kernel)
+      return try readout.cost(batch: ev.batch, logits: logits, target: ev.target, perExample: perExample)
+    }
     try SquaredError().cost(
-      batch: ev.batch, width: classes, output: ev.state(0), target: ev.target,
+      batch: ev.batch, width: classes, output: state(0, ev), target: ev.target,
       residual: ev.workspace.residual, perExample: perExample, kernel)
   }
 
-  /// grad_states[0] += coeff·(s_0 − y); the cost does not depend on θ.
+  /// grad_states[0] += coeff·(s_0 − y), the cost not depending on θ; with a readout,
+  /// grad_states of s_1 and grad_params of W01, b0 (if given) += coeff·∂ℓ.
   func costGrad(
     _ pointer: UnsafePointer<EQP_ModelEval>?, coeff: Double,
     gradStates: UnsafeMutablePointer<EQP_Tensor>, gradParams: UnsafeMutablePointer<EQP_Tensor>?,
@@ -160,9 +172,29 @@ extension ConvNetwork {
   ) throws(PluginError) {
     let ev = try eval(pointer, "conv.cost_grad", needsTarget: true, needsPrepared: false)
     try ev.checkLikeStates(gradStates, "grad_states")
+    if let readout {
+      if let gradParams { try ev.checkLikeParams(gradParams, "grad_params") }
+      let logits = try readoutLogits(readout, ev, kernel)
+      try readout.residual(batch: ev.batch, logits: logits, target: ev.target)
+      return try readout.accumulateGradient(
+        batch: ev.batch, state: state(1, ev), weight: ev.param(weightIndex(0)), residual: logits, coeff: coeff,
+        gradState: gradStates[slot(1)].baseAddress, gradWeight: gradParams?[weightIndex(0)].baseAddress,
+        gradBias: gradParams?[biasIndex(0)].baseAddress, kernel)
+    }
     try SquaredError().accumulateGradient(
-      batch: ev.batch, width: classes, output: ev.state(0), target: ev.target, coeff: coeff,
+      batch: ev.batch, width: classes, output: state(0, ev), target: ev.target, coeff: coeff,
       into: gradStates[0].baseAddress, kernel)
+  }
+
+  /// The readout's logits, in the workspace's residual buffer.
+  private func readoutLogits(_ readout: SoftmaxReadout, _ ev: ConvEval, _ kernel: KernelCalls) throws(PluginError)
+    -> UnsafeMutableRawPointer?
+  {
+    let logits = ev.workspace.residual
+    try readout.logits(
+      batch: ev.batch, state: state(1, ev), weight: ev.param(weightIndex(0)), bias: ev.param(biasIndex(0)),
+      into: logits, kernel)
+    return logits
   }
 
   /// PyTorch's defaults (spec §5): Linear and Conv2d weights and biases U(±1/√fan_in), fan_in

@@ -17,6 +17,11 @@ final class ConvNetwork: ModelNetwork {
   let layers: [ConvLayer]
   let activation: Int32
   let dtype: UInt32
+  /// With `cost: cross_entropy`, s_0 leaves the energy: W01, b0 become a softmax readout of
+  /// s_1 (Laborieux et al. 2021) and the states start at s_1.
+  let readout: SoftmaxReadout?
+  /// The first state layer of the energy: 0, or 1 with a readout.
+  var first: Int { readout == nil ? 0 : 1 }
   private let builder = LayoutBuilder()
   var layout: EQP_ModelLayout { builder.layout }
 
@@ -48,12 +53,14 @@ final class ConvNetwork: ModelNetwork {
     layers = try ConvLayer.read(options, input: input)
     activation = try options.choice("activation", as: Activation.self).code
     dtype = args.dtype
+    let crossEntropy = try options.choice("cost", as: OutputCost.self) == .crossEntropy
+    readout = crossEntropy ? SoftmaxReadout(classes: classes, features: layers[0].statePerExample, dtype: dtype) : nil
     buildLayout()
   }
 
   private func buildLayout() {
     // σ bounds the states (hardsigm to [0, 1]): nothing to clip.
-    builder.addLayer(name: "s0", shape: [Int64(classes)], clip: nil)
+    if readout == nil { builder.addLayer(name: "s0", shape: [Int64(classes)], clip: nil) }
     for (index, layer) in layers.enumerated() {
       builder.addLayer(
         name: "s\(index + 1)", shape: [layer.channels, layer.outH, layer.outW].map { Int64($0) },
@@ -78,4 +85,10 @@ final class ConvNetwork: ModelNetwork {
   func makeWorkspace(batch: Int, err: OpaquePointer?) throws(PluginError) -> AnyObject {
     try ConvWorkspace(network: self, batch: batch, err: err)
   }
+}
+
+/// The output cost: ½‖s_0 − y‖² on an output layer in the energy, or a cross-entropy readout.
+enum OutputCost: String, CaseIterable {
+  case halfSquared = "half_squared"
+  case crossEntropy = "cross_entropy"
 }
