@@ -16,39 +16,45 @@ public struct ModelEvalView<Workspace: BatchWorkspace> {
   public let workspace: Workspace
   private let layout: EQP_ModelLayout
   private let dtype: UInt32
-  private let call: String
+  private let plugin: String
+  private let callName: StaticString
+  /// "plugin.call", built only for a message.
+  private var call: String { "\(plugin).\(callName)" }
   private let params: UnsafePointer<EQP_Tensor>
   private let states: UnsafePointer<EQP_Tensor>?
   private let inputTensor: EQP_Tensor
   private let targetTensor: EQP_Tensor?
 
-  /// Checks the eval of the call named `call` ("hopfield.drive"); `needsStates` and
-  /// `needsTarget` say whether the call reads the states and the target.
+  /// Checks the eval of `plugin`'s call `call` ("hopfield", "drive": the name is put together
+  /// only for a message, so the step loop allocates nothing); `needsStates` and `needsTarget`
+  /// say whether the call reads the states and the target.
   public init(
     _ pointer: UnsafePointer<EQP_ModelEval>?, layout: EQP_ModelLayout, dtype: UInt32,
-    call: String, needsStates: Bool = true, needsTarget: Bool = false
+    plugin: String, call: StaticString, needsStates: Bool = true, needsTarget: Bool = false
   ) throws(PluginError) {
+    self.plugin = plugin
+    callName = call
+    let name = { "\(plugin).\(call)" }
     guard let ev = pointer?.pointee else {
-      throw PluginError(.invalidArgument, "\(call): eval is NULL")
+      throw PluginError(.invalidArgument, "\(name()): eval is NULL")
     }
     guard let handle = ev.workspace, let workspace = InstanceBox.object(handle, as: Workspace.self)
-    else { throw PluginError(.invalidArgument, "\(call): eval.workspace is NULL") }
+    else { throw PluginError(.invalidArgument, "\(name()): eval.workspace is NULL") }
     guard Int(ev.batch) == workspace.batch else {
       throw PluginError(
         .invalidArgument,
-        "\(call): eval.batch is \(ev.batch) but the workspace was made for \(workspace.batch)")
+        "\(name()): eval.batch is \(ev.batch) but the workspace was made for \(workspace.batch)")
     }
     guard let params = ev.params else {
-      throw PluginError(.invalidArgument, "\(call): eval.params is NULL")
+      throw PluginError(.invalidArgument, "\(name()): eval.params is NULL")
     }
     guard let input = ev.input?.pointee else {
-      throw PluginError(.invalidArgument, "\(call): eval.input is NULL")
+      throw PluginError(.invalidArgument, "\(name()): eval.input is NULL")
     }
     batch = workspace.batch
     self.workspace = workspace
     self.layout = layout
     self.dtype = dtype
-    self.call = call
     self.params = params
     states = ev.states
     inputTensor = input
@@ -56,14 +62,14 @@ public struct ModelEvalView<Workspace: BatchWorkspace> {
     try checkLikeParams(params, count: ev.param_count, "eval.params")
     if needsStates {
       guard let states = ev.states else {
-        throw PluginError(.invalidArgument, "\(call): eval.states is NULL")
+        throw PluginError(.invalidArgument, "\(name()): eval.states is NULL")
       }
       try checkLikeStates(states, count: ev.layer_count, "eval.states")
     }
     try check(input, count: batch * Self.product(layout.input_ndim, layout.input_shape), "input x")
     if needsTarget {
       guard let target = targetTensor else {
-        throw PluginError(.invalidArgument, "\(call): eval.target is NULL")
+        throw PluginError(.invalidArgument, "\(name()): eval.target is NULL")
       }
       try check(target, count: batch * Int(layout.class_count), "target y")
     }

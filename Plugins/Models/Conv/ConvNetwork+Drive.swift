@@ -6,7 +6,7 @@ extension ConvNetwork {
   /// convolution is the costliest term a step would otherwise repeat).
   func prepare(_ pointer: UnsafePointer<EQP_ModelEval>?, _ kernel: KernelCalls) throws(PluginError)
   {
-    let ev = try eval(pointer, "conv.prepare", needsStates: false, needsPrepared: false)
+    let ev = try eval(pointer, "prepare", needsStates: false, needsPrepared: false)
     try pooledConv(depth, ev.input, into: ev.workspace.inputPooled, ev, kernel)
     ev.workspace.prepared = true
   }
@@ -16,7 +16,7 @@ extension ConvNetwork {
     _ pointer: UnsafePointer<EQP_ModelEval>?, out: UnsafeMutablePointer<EQP_Tensor>,
     _ kernel: KernelCalls
   ) throws(PluginError) {
-    let ev = try eval(pointer, "conv.drive")
+    let ev = try eval(pointer, "drive")
     try ev.checkLikeStates(out, "out")
     try preActivations(ev, into: { out[slot($0)].baseAddress }, kernel)
     for l in first...depth {
@@ -96,7 +96,7 @@ extension ConvNetwork {
     _ pointer: UnsafePointer<EQP_ModelEval>?, scores: UnsafeMutablePointer<EQP_Tensor>,
     _ kernel: KernelCalls
   ) throws(PluginError) {
-    let ev = try eval(pointer, "conv.predict", needsPrepared: false)
+    let ev = try eval(pointer, "predict", needsPrepared: false)
     try ev.check(scores.pointee, count: ev.batch * classes, "scores")
     if let readout {
       try readout.logits(

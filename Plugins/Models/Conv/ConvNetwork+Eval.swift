@@ -5,17 +5,17 @@ import EqpropPluginSDK
 typealias ConvEval = ModelEvalView<ConvWorkspace>
 
 extension ConvNetwork {
-  /// Checks the eval of `call` ("conv.drive": a literal, so the step loop builds no string)
+  /// Checks the eval of `call` ("drive": a literal, so the step loop builds no string)
   /// once; the math then uses raw addresses.
   func eval(
-    _ pointer: UnsafePointer<EQP_ModelEval>?, _ call: String, needsStates: Bool = true,
+    _ pointer: UnsafePointer<EQP_ModelEval>?, _ call: StaticString, needsStates: Bool = true,
     needsTarget: Bool = false, needsPrepared: Bool = true
   ) throws(PluginError) -> ConvEval {
     let ev = try ConvEval(
-      pointer, layout: layout, dtype: dtype, call: call, needsStates: needsStates,
+      pointer, layout: layout, dtype: dtype, plugin: pluginID, call: call, needsStates: needsStates,
       needsTarget: needsTarget)
     guard ev.workspace.prepared || !needsPrepared else {
-      throw PluginError(.invalidArgument, "\(call): the workspace was not prepared for this batch")
+      throw PluginError(.invalidArgument, "conv.\(call): the workspace was not prepared for this batch")
     }
     return ev
   }

@@ -11,7 +11,7 @@ extension ConvNetwork {
     _ pointer: UnsafePointer<EQP_ModelEval>?, perExample: UnsafeMutablePointer<Double>,
     _ kernel: KernelCalls
   ) throws(PluginError) {
-    let ev = try eval(pointer, "conv.phi")
+    let ev = try eval(pointer, "phi")
     let batch = ev.batch
     for row in 0..<batch { perExample[row] = 0 }
     if readout == nil {
@@ -38,7 +38,7 @@ extension ConvNetwork {
     grads: UnsafeMutablePointer<EQP_Tensor>,
     _ kernel: KernelCalls
   ) throws(PluginError) {
-    let ev = try eval(pointer, "conv.param_grad")
+    let ev = try eval(pointer, "param_grad")
     try ev.checkLikeParams(grads, "grads")
     let batch = ev.batch
     // A readout's W01, b0 are not in Φ: the cost's own gradient trains them.
@@ -70,7 +70,7 @@ extension ConvNetwork {
     cotStates: UnsafeMutablePointer<EQP_Tensor>, cotParams: UnsafeMutablePointer<EQP_Tensor>?,
     _ kernel: KernelCalls
   ) throws(PluginError) {
-    let ev = try eval(pointer, "conv.vjp")
+    let ev = try eval(pointer, "vjp")
     try ev.checkLikeStates(cotOut, "cot_out")
     try ev.checkLikeStates(cotStates, "cot_states")
     if let cotParams { try ev.checkLikeParams(cotParams, "cot_params") }
@@ -153,7 +153,7 @@ extension ConvNetwork {
     _ pointer: UnsafePointer<EQP_ModelEval>?, perExample: UnsafeMutablePointer<Double>,
     _ kernel: KernelCalls
   ) throws(PluginError) {
-    let ev = try eval(pointer, "conv.cost", needsTarget: true, needsPrepared: false)
+    let ev = try eval(pointer, "cost", needsTarget: true, needsPrepared: false)
     if let readout {
       let logits = try readoutLogits(readout, ev, kernel)
       return try readout.cost(batch: ev.batch, logits: logits, target: ev.target, perExample: perExample)
@@ -170,7 +170,7 @@ extension ConvNetwork {
     gradStates: UnsafeMutablePointer<EQP_Tensor>, gradParams: UnsafeMutablePointer<EQP_Tensor>?,
     _ kernel: KernelCalls
   ) throws(PluginError) {
-    let ev = try eval(pointer, "conv.cost_grad", needsTarget: true, needsPrepared: false)
+    let ev = try eval(pointer, "cost_grad", needsTarget: true, needsPrepared: false)
     try ev.checkLikeStates(gradStates, "grad_states")
     if let readout {
       if let gradParams { try ev.checkLikeParams(gradParams, "grad_params") }

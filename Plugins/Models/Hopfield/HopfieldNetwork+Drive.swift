@@ -21,7 +21,7 @@ extension HopfieldNetwork {
   }
 
   /// F_i = ρ'(s_i) ⊙ a_i for every layer, except F_0 = a_0 on a reference output row.
-  func drive(_ ev: HopfieldEval, out: UnsafePointer<EQP_Tensor>, _ kernel: KernelCalls)
+  func drive(_ ev: HopfieldEval, out: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls)
     throws(PluginError)
   {
     try requirePrepared(ev, "drive")
@@ -41,10 +41,9 @@ extension HopfieldNetwork {
   }
 
   /// Prediction scores: the output layer itself.
-  func predict(_ ev: HopfieldEval, scores: UnsafePointer<EQP_Tensor>, _ kernel: KernelCalls)
+  func predict(_ ev: HopfieldEval, scores: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls)
     throws(PluginError)
   {
-    try ev.check(scores.pointee, count: ev.batch * sizes[0], "predict scores")
     try kernel.copy(count: ev.batch * sizes[0], from: ev.state(0), to: scores.pointee.baseAddress)
   }
 }

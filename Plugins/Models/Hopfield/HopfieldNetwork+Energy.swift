@@ -37,7 +37,7 @@ extension HopfieldNetwork {
   /// grads += coeff·Σ_b(−∂E/∂θ): ρ(s_i)ρ(s_{i+1})ᵀ for W_{i,i+1}, ρ(s_N)ρ(x)ᵀ for W_{N,x},
   /// ρ(s_i) for b_i; ρ(s_0)ρ(x)ᵀ for W_0x and ρ(s_0) for b_0x.
   func paramGrad(
-    _ ev: HopfieldEval, coeff: Double, grads: UnsafePointer<EQP_Tensor>, _ kernel: KernelCalls
+    _ ev: HopfieldEval, coeff: Double, grads: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls
   ) throws(PluginError) {
     try requirePrepared(ev, "param_grad")
     try ev.checkLikeParams(grads, "param_grad grads")

@@ -11,7 +11,7 @@ extension HopfieldNetwork {
   /// smooth activations.
   func vjp(
     _ ev: HopfieldEval, cotOut: UnsafePointer<EQP_Tensor>,
-    cotStates: UnsafePointer<EQP_Tensor>, cotParams: UnsafePointer<EQP_Tensor>?,
+    cotStates: UnsafeMutablePointer<EQP_Tensor>, cotParams: UnsafeMutablePointer<EQP_Tensor>?,
     _ kernel: KernelCalls
   ) throws(PluginError) {
     try requirePrepared(ev, "vjp")

@@ -44,16 +44,6 @@ final class HopfieldNetwork {
     buildLayout()
   }
 
-  /// A checked view of `pointer` for the call `call`.
-  func eval(
-    _ pointer: UnsafePointer<EQP_ModelEval>?, _ call: String, needsStates: Bool = true,
-    needsTarget: Bool = false
-  ) throws(PluginError) -> HopfieldEval {
-    try HopfieldEval(
-      pointer, layout: builder.layout, dtype: dtype, call: call, needsStates: needsStates,
-      needsTarget: needsTarget)
-  }
-
   private func buildLayout() {
     // The papers clip every layer, the output included, to [0, 1] unless --no-clamp.
     let range: (lower: Double, upper: Double)? = settings.clamp ? (0, 1) : nil

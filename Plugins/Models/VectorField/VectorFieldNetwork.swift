@@ -36,13 +36,6 @@ final class VectorFieldNetwork {
     buildLayout()
   }
 
-  func eval(
-    _ pointer: UnsafePointer<EQP_ModelEval>?, _ call: String, needsStates: Bool = true, needsTarget: Bool = false
-  ) throws(PluginError) -> VectorFieldEval {
-    try VectorFieldEval(
-      pointer, layout: builder.layout, dtype: dtype, call: call, needsStates: needsStates, needsTarget: needsTarget)
-  }
-
   private func buildLayout() {
     // VFcont clips every layer to [0, 1] unless --no-clamp; σ bounds VFdisc already.
     let range: (lower: Double, upper: Double)? = continuous && settings.clamp ? (0, 1) : nil
