@@ -55,7 +55,7 @@ let package = Package(
     .target(
       name: "EqpropHost",
       dependencies: [
-        "CEqprop", "EqpropKernel", "CFFI", "CZlib",
+        "CEqprop", "EqpropKernel", "COpenBLAS", "CFFI", "CZlib",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
       ],

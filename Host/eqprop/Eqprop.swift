@@ -6,5 +6,7 @@ struct Eqprop: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "eqprop",
     abstract: "Equilibrium Propagation research host: loads model, dynamics and learner plugins.",
-    subcommands: [TrainCommand.self, EvalCommand.self, CheckCommand.self, CallCommand.self, PluginsCommand.self])
+    subcommands: [
+      TrainCommand.self, EvalCommand.self, CheckCommand.self, CallCommand.self, BenchCommand.self, PluginsCommand.self,
+    ])
 }
