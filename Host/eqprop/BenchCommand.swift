@@ -1,15 +1,25 @@
 import ArgumentParser
 import EqpropHost
 
-/// `eqprop bench`: measured speed with the machine beside it.
+/// `eqprop bench`: measured speed and memory with the machine beside them.
 struct BenchCommand: ParsableCommand {
+  enum Section: String, CaseIterable, ExpressibleByArgument {
+    case kernel, dynamics, memory
+  }
+
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Measure the kernel's GEMM on EP's shapes against the raw BLAS call and the machine's sgemm peak.",
+    abstract: "Measure the kernel's GEMM, the dynamics' steps and the learners' memory.",
     discussion: """
-      Every figure is the median of --repeats timed repeats (each at least --seconds) and is printed \
-      with the machine, its BLAS threads (OPENBLAS_NUM_THREADS) and the load average at the start.
+      kernel: GEMM on EP's shapes against the raw BLAS call and the machine's square-sgemm \
+      peak; dynamics: steps per second and GFLOP/s of dense 1h/2h/3h and P-conv at batch 20 \
+      and 128; memory: the state sets EP and BPTT hold as T grows. Every timing is the median \
+      of --repeats repeats (each at least --seconds) and is printed with the machine, its BLAS \
+      threads (OPENBLAS_NUM_THREADS) and the load average at the start.
       """)
+
+  @Option(help: "Sections to run (repeatable): kernel, dynamics, memory; all when absent.")
+  var section: [Section] = []
 
   @Option(help: "Timed repeats per figure (the median is reported).")
   var repeats = 5
@@ -17,20 +27,30 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Seconds each timed repeat lasts at least.")
   var seconds = 0.05
 
+  @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
+  var folders: [String] = []
+
   @Flag(help: "Print JSON instead of a table.")
   var json = false
 
   func run() throws {
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, found \(repeats)") }
     guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive, found \(seconds)") }
-    let machine = MachineDescription.current()
-    let bench = KernelBench(repeats: repeats, minimum: seconds)
-    let peak = bench.squarePeak()
-    var kernel: [(batch: Int, rows: [KernelBench.Row])] = []
-    for batch in [20, 128] {
-      kernel.append((batch, try bench.run(KernelBench.shapes(batch: batch))))
+    let sections = Set(section.isEmpty ? Section.allCases : section)
+    var report = BenchReport(machine: MachineDescription.current())
+    let kernelBench = KernelBench(repeats: repeats, minimum: seconds)
+    if sections.contains(.kernel) || sections.contains(.dynamics) { report.peak = kernelBench.squarePeak() }
+    if sections.contains(.kernel) {
+      for batch in [20, 128] { report.kernel.append((batch, try kernelBench.run(KernelBench.shapes(batch: batch)))) }
     }
-    let report = BenchReport(machine: machine, peak: peak, kernel: kernel)
+    let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: folders))
+    if sections.contains(.dynamics) {
+      report.dynamics = try DynamicsBench(repeats: repeats, minimum: seconds)
+        .run(DynamicsBench.networks, batches: [20, 128], catalog: catalog)
+    }
+    if sections.contains(.memory) {
+      report.memory = try MemoryBench().run(freeSteps: [25, 50, 100, 200], catalog: catalog)
+    }
     print(json ? report.json : report.table)
   }
 }

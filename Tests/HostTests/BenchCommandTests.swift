@@ -2,12 +2,15 @@ import Foundation
 import TestSupport
 import XCTest
 
+@testable import EqpropHost
+
 /// `eqprop bench` runs and reports every shape with its machine; the figures themselves are
 /// measurements, not checked here (the kernel's GEMM results are, in KernelTests).
 final class BenchCommandTests: XCTestCase {
   func testBenchReportsEveryShapeAsJSON() throws {
     let result = try ProcessRunner.run(
-      RepositoryPaths.binaryFolder + "/eqprop", ["bench", "--repeats", "1", "--seconds", "0.002", "--json"])
+      RepositoryPaths.binaryFolder + "/eqprop",
+      ["bench", "--section", "kernel", "--repeats", "1", "--seconds", "0.002", "--json"])
     XCTAssertEqual(result.status, 0, result.standardError)
     let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
     let machine = try XCTUnwrap(json["machine"] as? [String: Any])
@@ -19,6 +22,33 @@ final class BenchCommandTests: XCTestCase {
       XCTAssertGreaterThan(row["kernel_gflops"] as? Double ?? 0, 0, "\(row)")
       XCTAssertGreaterThan(row["raw_gflops"] as? Double ?? 0, 0, "\(row)")
     }
+  }
+
+  /// Issue 6's memory rule: EP holds the same few state sets whatever T is, BPTT its window,
+  /// full BPTT one state set per step (so it grows by exactly one set per extra step).
+  func testEPMemoryIsFlatInTAndBPTTGrowsWithItsWindowOnly() throws {
+    let catalog = PluginCatalog.load(PluginSearchPath(folders: [RepositoryPaths.binaryFolder]))
+    let rows = try MemoryBench().run(freeSteps: [15, 30, 60], catalog: catalog)
+    func bytes(_ learner: String) -> [Int] { rows.filter { $0.learner == learner }.map(\.bytes) }
+    XCTAssertEqual(Set(bytes("ep")).count, 1, "\(bytes("ep"))")
+    XCTAssertEqual(Set(bytes("bptt window 11")).count, 1, "\(bytes("bptt window 11"))")
+    let full = bytes("bptt full")
+    let stateSet = 20 * (10 + 512) * 4
+    XCTAssertEqual(full[1] - full[0], 15 * stateSet, "\(full)")
+    XCTAssertEqual(full[2] - full[1], 30 * stateSet, "\(full)")
+    XCTAssertLessThan(bytes("ep")[0], bytes("bptt window 11")[0])
+  }
+
+  /// The dynamics section runs a network's steps and reports rates from them (not checked:
+  /// they are measurements); the flop count of a dense step is 4·Σ n_l n_{l+1} an example.
+  func testDynamicsSectionTimesSteps() throws {
+    let catalog = PluginCatalog.load(PluginSearchPath(folders: [RepositoryPaths.binaryFolder]))
+    let network = DynamicsBench.dense("tiny", [3, 5, 4, 6])
+    XCTAssertEqual(network.flopsPerExample, 4 * (3 * 5 + 5 * 4))
+    let rows = try DynamicsBench(repeats: 1, minimum: 0.001).run([network], batches: [2], catalog: catalog)
+    XCTAssertEqual(rows.count, 1)
+    XCTAssertGreaterThan(rows[0].stepsPerSecond, 0)
+    XCTAssertEqual(rows[0].gflops, network.flopsPerExample * 2 * rows[0].stepsPerSecond / 1e9, accuracy: 1e-9)
   }
 
   func testBenchRefusesAnImpossibleRepeatCount() throws {

@@ -7,7 +7,6 @@ public struct CheckJob {
   public let session: TrainingSession
 
   public init(config: RunConfig) throws(PluginFailure) {
-    // Before anything is filled: the random inputs below are written as Doubles.
     guard config.dtype == UInt32(EQP_DTYPE_F64) else {
       throw PluginFailure("check: the config's dtype is f32; the checks need `dtype: f64`")
     }
@@ -15,16 +14,7 @@ public struct CheckJob {
     let batch = config.batchSize
     if config.check.input == "random" {
       session = try TrainingSession(config: config, trainingExamples: batch)
-      let rng = RandomStream(seed: config.seed &+ 1)
-      let features = Int(session.model.inputShape.reduce(1, *))
-      let classes = session.model.classCount
-      let labels = (0..<batch).map { _ in Int(rng.below(UInt64(classes))) }
-      try session.beginBatch(examples: Array(0..<batch), labels: labels) { x, y in
-        let inputs = x.assumingMemoryBound(to: Double.self)
-        for index in 0..<(batch * features) { inputs[index] = rng.uniform() }
-        let targets = y.assumingMemoryBound(to: Double.self)
-        for (row, label) in labels.enumerated() { targets[row * classes + label] = 1 }
-      }
+      try RandomBatch.begin(session, batch: batch, seed: config.seed &+ 1)
     } else {
       let train: IDXDataset
       do {

@@ -162,6 +162,11 @@ public final class TrainingSession {
   /// How many tensor sets plugins hold right now (memory checks).
   var pluginSetCount: Int { learnerSets.count }
 
+  /// Bytes of the tensor sets plugins hold right now: a learner's memory beyond θ.
+  public var pluginSetBytes: Int {
+    learnerSets.values.reduce(0) { total, set in total + (0..<set.count).reduce(0) { $0 + set.byteCount($1) } }
+  }
+
   // MARK: Services for plugins (EQP_HostSessionApi)
 
   func makeSet(shapes: [[Int64]], out: UnsafeMutablePointer<OpaquePointer?>?, err: OpaquePointer?) -> EQP_Status {
