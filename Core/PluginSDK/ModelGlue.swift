@@ -11,11 +11,13 @@ public enum ModelGlue {
   // Written once while the library describes itself (before the host can call create),
   // then only read.
   nonisolated(unsafe) private static var factory: Factory?
+  nonisolated(unsafe) private static var builtTable: UnsafeRawPointer?
 
   /// The vtable for networks made by `factory`, in permanent storage; the optional entries
-  /// (vjp, phi, step_update) are set where `capabilities` promise them.
+  /// (vjp, phi, step_update) are set where `capabilities` promise them. Made at the first
+  /// call: a library describes its one model, however often it computes that description.
   public static func vtable(capabilities: UInt64, _ factory: @escaping Factory) -> UnsafeRawPointer {
-    precondition(Self.factory == nil, "ModelGlue: one model plugin per library")
+    if let builtTable { return builtTable }
     Self.factory = factory
     var table = EQP_ModelVTable()
     table.struct_size = Int(EQP_ModelVTable_STRUCT_SIZE)
@@ -89,7 +91,9 @@ public enum ModelGlue {
     if capabilities & UInt64(EQP_MODEL_CAP_VJP) == 0 { table.vjp = nil }
     if capabilities & UInt64(EQP_MODEL_CAP_PHI) == 0 { table.phi = nil }
     if capabilities & UInt64(EQP_MODEL_CAP_STEP_UPDATE) == 0 { table.step_update = nil }
-    return UnsafeRawPointer(PermanentStorage.value(table))
+    let made = UnsafeRawPointer(PermanentStorage.value(table))
+    builtTable = made
+    return made
   }
 
   /// The optional entries, all set.
