@@ -1,5 +1,6 @@
 import ArgumentParser
 import EqpropHost
+import Foundation
 
 /// `eqprop bench`: measured speed and memory with the machine beside them.
 struct BenchCommand: ParsableCommand {
@@ -30,20 +31,37 @@ struct BenchCommand: ParsableCommand {
   @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
   var folders: [String] = []
 
+  @Option(help: "A training config to time (repeatable): minibatches of random data, each config in a process of its own.")
+  var train: [String] = []
+
+  @Option(help: "Minibatches timed per --train config, after one warm-up batch.")
+  var batches = 20
+
+  @Option(help: .hidden)
+  var trainOne: String?
+
   @Flag(help: "Print JSON instead of a table.")
   var json = false
 
   func run() throws {
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, found \(repeats)") }
     guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive, found \(seconds)") }
-    let sections = Set(section.isEmpty ? Section.allCases : section)
+    guard batches >= 1 else { throw ValidationError("--batches must be at least 1, found \(batches)") }
+    let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: folders))
+    if let trainOne {
+      // The child of --train: one config, its row as JSON.
+      let row = try TrainingBench(batches: batches).run(file: trainOne, catalog: catalog)
+      var report = BenchReport(machine: MachineDescription.current())
+      report.training = [row]
+      return print(report.json)
+    }
+    let sections = Set(section.isEmpty ? (train.isEmpty ? Section.allCases : []) : section)
     var report = BenchReport(machine: MachineDescription.current())
     let kernelBench = KernelBench(repeats: repeats, minimum: seconds)
     if sections.contains(.kernel) || sections.contains(.dynamics) { report.peak = kernelBench.squarePeak() }
     if sections.contains(.kernel) {
       for batch in [20, 128] { report.kernel.append((batch, try kernelBench.run(KernelBench.shapes(batch: batch)))) }
     }
-    let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: folders))
     if sections.contains(.dynamics) {
       report.dynamics = try DynamicsBench(repeats: repeats, minimum: seconds)
         .run(DynamicsBench.networks, batches: [20, 128], catalog: catalog)
@@ -51,6 +69,26 @@ struct BenchCommand: ParsableCommand {
     if sections.contains(.memory) {
       report.memory = try MemoryBench().run(freeSteps: [25, 50, 100, 200], catalog: catalog)
     }
+    report.training = try train.map { file in try timeInChild(file) }
     print(json ? report.json : report.table)
+  }
+
+  /// Runs `eqprop bench --train-one FILE` and reads its row.
+  private func timeInChild(_ file: String) throws -> TrainingBench.Row {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    process.arguments = ["bench", "--train-one", file, "--batches", "\(batches)", "--json"] + folders.flatMap { ["--plugins", $0] }
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0,
+      let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+      let rows = object["training"] as? [[String: Any]], let row = rows.first.flatMap(TrainingBench.Row.init(json:))
+    else {
+      throw ValidationError("bench: timing \(file) failed (exit status \(process.terminationStatus))")
+    }
+    return row
   }
 }

@@ -51,6 +51,32 @@ final class BenchCommandTests: XCTestCase {
     XCTAssertEqual(rows[0].gflops, network.flopsPerExample * 2 * rows[0].stepsPerSecond / 1e9, accuracy: 1e-9)
   }
 
+  /// --train times a config in a child process and reports its row with a projection.
+  func testTrainingRowsComeFromAChildProcess() throws {
+    let folder = try CPluginBuilder.temporaryFolder("eqprop-bench")
+    let path = folder + "/tiny.yaml"
+    try """
+      model: {id: dense, layers: [3, 5, 6]}
+      dynamics: {id: discrete, free_steps: 4}
+      learner: {id: ep, nudged_steps: 2, beta: 0.5}
+      optimizer: {lr: [0.1, 0.1]}
+      training: {batch_size: 4}
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+    let result = try ProcessRunner.run(
+      RepositoryPaths.binaryFolder + "/eqprop", ["bench", "--train", path, "--batches", "2", "--json"])
+    XCTAssertEqual(result.status, 0, result.standardError)
+    let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+    let rows = try XCTUnwrap(json["training"] as? [[String: Any]])
+    XCTAssertEqual(rows.count, 1)
+    XCTAssertEqual(rows[0]["config"] as? String, "tiny.yaml")
+    XCTAssertEqual(rows[0]["batch_size"] as? Int, 4)
+    let perBatch = try XCTUnwrap(rows[0]["seconds_per_batch"] as? Double)
+    let perEpoch = try XCTUnwrap(rows[0]["projected_seconds_per_epoch"] as? Double)
+    XCTAssertEqual(perEpoch, perBatch * 60_000 / 4, accuracy: 1e-9 * perEpoch)
+    XCTAssertGreaterThan(rows[0]["peak_resident_bytes"] as? Int ?? 0, 1_000_000)
+    XCTAssertNil(json["kernel_gemm"], "only the asked-for rows")
+  }
+
   func testBenchRefusesAnImpossibleRepeatCount() throws {
     let result = try ProcessRunner.run(RepositoryPaths.binaryFolder + "/eqprop", ["bench", "--repeats", "0"])
     XCTAssertNotEqual(result.status, 0)

@@ -8,6 +8,7 @@ public struct BenchReport {
   public var kernel: [(batch: Int, rows: [KernelBench.Row])] = []
   public var dynamics: [DynamicsBench.Row] = []
   public var memory: [MemoryBench.Row] = []
+  public var training: [TrainingBench.Row] = []
 
   public init(machine: MachineDescription) { self.machine = machine }
 
@@ -43,6 +44,16 @@ public struct BenchReport {
         lines.append(pad(row.learner, 16) + pad("\(row.freeSteps)", 7) + "\(row.bytes)")
       }
     }
+    if !training.isEmpty {
+      lines += ["", "training, random minibatches, projected to 60 000 examples",
+        pad("config", 18) + pad("batch", 7) + pad("s/batch", 10) + pad("examples/s", 12) + pad("s/epoch", 10) + "peak RSS"]
+      for row in training {
+        lines.append(
+          pad(row.config, 18) + pad("\(row.batchSize)", 7) + pad(String(format: "%.4f", row.secondsPerBatch), 10)
+            + pad(format(row.examplesPerSecond), 12) + pad(format(row.secondsPerEpoch), 10)
+            + String(format: "%.0f MB", Double(row.peakResidentBytes) / 1e6))
+      }
+    }
     return lines.joined(separator: "\n")
   }
 
@@ -67,6 +78,7 @@ public struct BenchReport {
         ["network": row.network, "batch": row.batch, "steps_per_second": row.stepsPerSecond, "gflops": row.gflops]
       }
     }
+    if !training.isEmpty { object["training"] = training.map(\.json) }
     if !memory.isEmpty {
       object["memory"] = memory.map { row -> [String: Any] in
         ["learner": row.learner, "free_steps": row.freeSteps, "bytes": row.bytes]
