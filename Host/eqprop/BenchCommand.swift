@@ -76,7 +76,8 @@ struct BenchCommand: ParsableCommand {
   /// Runs `eqprop bench --train-one FILE` and reads its row.
   private func timeInChild(_ file: String) throws -> TrainingBench.Row {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    // This very executable, however it was invoked (a bare `eqprop` found on PATH included).
+    process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     process.arguments = ["bench", "--train-one", file, "--batches", "\(batches)", "--json"] + folders.flatMap { ["--plugins", $0] }
     let output = Pipe()
     process.standardOutput = output
