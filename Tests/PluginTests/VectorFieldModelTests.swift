@@ -54,6 +54,26 @@ final class VectorFieldModelTests: XCTestCase {
     }
   }
 
+  /// The SDK's layers check: a vf net, and dense with a readout, need a hidden layer.
+  func testLayerListsWithoutAHiddenLayerAreRefusedByName() {
+    let cases = [
+      ("{id: vf, layers: [10, 784]}", "cep"),
+      ("{id: dense, layers: [10, 784], cost: cross_entropy}", "ep"),
+    ]
+    for (model, learner) in cases {
+      let yaml = """
+        dtype: f64
+        model: \(model)
+        dynamics: {id: discrete, free_steps: 5}
+        learner: {id: \(learner), nudged_steps: 2, beta: 0.5}
+        optimizer: {lr: [0.1]}
+        """
+      XCTAssertThrowsError(try ModelHarness(yaml: yaml, batch: 1), model) { error in
+        XCTAssertTrue("\(error)".contains("model.layers: [10, 784] has 2 entries"), "\(error)")
+      }
+    }
+  }
+
   /// Tied, vf is the prototypical network: the same θ (same seed) gives dense's drive exactly.
   func testTiedDriveIsTheDenseDrive() throws {
     let tied = try harness("tied: true", seed: 4)

@@ -15,21 +15,17 @@ final class DynamicsBinding {
     guard case .dynamics(let vtable) = section.plugin.vtable else {
       throw PluginFailure("\(section.plugin.id) is not a dynamics")
     }
-    try section.plugin.library.initialize()
     plugin = section.plugin
     self.vtable = vtable
-    options = PluginOptions(values: section.options, path: "dynamics")
+    options = try PluginCall.options(section, path: "dynamics")
     var args = EQP_DynamicsCreateArgs()
     args.struct_size = Int(EQP_DynamicsCreateArgs_STRUCT_SIZE)
     args.options = options.pointer
     args.dtype = model.dtype
     args.device_type = Int32(EQP_DEVICE_CPU)
-    let sink = ErrorSink()
-    var created: OpaquePointer?
     args.layout = UnsafePointer(model.layout)
-    let status = vtable.create(&args, &created, sink.pointer)
-    try PluginCall.check(status, sink, plugin, "create")
-    guard let created else { throw PluginCall.failure(plugin, "create", "returned no instance") }
+    let sink = ErrorSink()
+    let created = try PluginCall.created(plugin, sink) { vtable.create(&args, &$0, sink.pointer) }
     instance = created
     var info = EQP_DynamicsInfo()
     info.struct_size = Int(EQP_DynamicsInfo_STRUCT_SIZE)
@@ -62,21 +58,17 @@ final class LearnerBinding {
     guard case .learner(let vtable) = section.plugin.vtable else {
       throw PluginFailure("\(section.plugin.id) is not a learner")
     }
-    try section.plugin.library.initialize()
     plugin = section.plugin
     self.vtable = vtable
-    options = PluginOptions(values: section.options, path: "learner")
+    options = try PluginCall.options(section, path: "learner")
     var args = EQP_LearnerCreateArgs()
     args.struct_size = Int(EQP_LearnerCreateArgs_STRUCT_SIZE)
     args.options = options.pointer
     args.dtype = model.dtype
     args.device_type = Int32(EQP_DEVICE_CPU)
-    let sink = ErrorSink()
-    var created: OpaquePointer?
     args.layout = UnsafePointer(model.layout)
-    let status = vtable.create(&args, &created, sink.pointer)
-    try PluginCall.check(status, sink, plugin, "create")
-    guard let created else { throw PluginCall.failure(plugin, "create", "returned no instance") }
+    let sink = ErrorSink()
+    let created = try PluginCall.created(plugin, sink) { vtable.create(&args, &$0, sink.pointer) }
     instance = created
   }
 

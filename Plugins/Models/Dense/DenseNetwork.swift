@@ -45,29 +45,18 @@ final class DenseNetwork {
 
   init(_ args: EQP_ModelCreateArgs, err: OpaquePointer?) throws(PluginError) {
     let options = OptionReader(args.options, err: err)
-    let layers = try options.ints("layers")
-    guard layers.count >= 2 else {
-      throw PluginError(
-        .invalidArgument,
-        "model.layers: \(layers) has \(layers.count) entries; give at least the output and "
-          + "input sizes, output first (e.g. [10, 512, 784])")
-    }
+    let cost = try options.choice("cost", as: Cost.self)
+    // A cross-entropy readout needs a hidden layer to read.
+    let layers = try options.layerSizes(minimum: cost == .crossEntropy ? 3 : 2)
     let activation = try options.choice("activation", as: Activation.self).code
     guard args.dtype == UInt32(EQP_DTYPE_F32) || args.dtype == UInt32(EQP_DTYPE_F64) else {
       throw PluginError(.unsupported, "dense: dtype \(args.dtype) is neither f32 nor f64")
     }
-    let cost = try options.choice("cost", as: Cost.self)
-    guard cost == .halfSquared || layers.count >= 3 else {
-      throw PluginError(
-        .invalidArgument,
-        "model.layers: \(layers) leaves no hidden layer for the cross-entropy readout to read; give "
-          + "the classes, at least one hidden size and the input (e.g. [10, 512, 784])")
-    }
-    sizes = layers.dropLast().dropFirst(cost == .crossEntropy ? 1 : 0).map { Int($0) }
+    sizes = Array(layers.sizes.dropFirst(cost == .crossEntropy ? 1 : 0))
     readout =
       cost == .crossEntropy
-      ? SoftmaxReadout(classes: Int(layers[0]), features: Int(layers[1]), dtype: args.dtype) : nil
-    inputSize = Int(layers[layers.count - 1])
+      ? SoftmaxReadout(classes: layers.sizes[0], features: layers.sizes[1], dtype: args.dtype) : nil
+    inputSize = layers.input
     self.activation = activation
     dtype = args.dtype
     buildLayout()

@@ -42,15 +42,7 @@ struct HopfieldSettings {
   let initialisation: Initialisation
 
   init(_ options: OptionReader) throws(PluginError) {
-    let layers = try options.ints("layers")
-    guard layers.count >= 2 else {
-      throw PluginError(
-        .invalidArgument,
-        "model.layers: \(layers) has \(layers.count) entries; give at least the output and "
-          + "input sizes, output first (e.g. [10, 512, 784])")
-    }
-    sizes = layers.dropLast().map { Int($0) }
-    inputSize = Int(layers[layers.count - 1])
+    (sizes, inputSize) = try options.layerSizes()
     activation = try options.choice("activation", as: Activation.self)
     outputRow = try options.choice("output_row", as: OutputRow.self)
     inputThroughRho = try options.bool("input_through_rho")
@@ -59,7 +51,7 @@ struct HopfieldSettings {
     guard !inputToOutput || sizes.count >= 2 else {
       throw PluginError(
         .invalidArgument,
-        "model.input_to_output: with layers \(layers) the output already is the layer next to "
+        "model.input_to_output: with one layer before the input (\(sizes)) the output already is the layer next to "
           + "the input; give a hidden layer (e.g. [10, 50, 5]) or set input_to_output: false")
     }
     cost = try options.choice("cost", as: Cost.self)

@@ -22,15 +22,8 @@ struct VectorFieldSettings {
   let clamp: Bool
 
   init(_ options: OptionReader) throws(PluginError) {
-    let layers = try options.ints("layers")
-    guard layers.count >= 3 else {
-      throw PluginError(
-        .invalidArgument,
-        "model.layers: \(layers) has \(layers.count) entries; a vector-field network needs the "
-          + "output, at least one hidden layer and the input, output first (e.g. [10, 512, 784])")
-    }
-    sizes = layers.dropLast().map { Int($0) }
-    inputSize = Int(layers[layers.count - 1])
+    // A vector-field network needs a hidden layer for its feedback matrices.
+    (sizes, inputSize) = try options.layerSizes(minimum: 3)
     activation = try options.choice("activation", as: Activation.self)
     form = try options.choice("form", as: Form.self)
     tied = try options.bool("tied")
