@@ -39,8 +39,11 @@ let package = Package(
       providers: [.apt(["libopenblas-dev"])]),
     // Private C loops of the kernel, compiled for baseline x86-64 and for AVX2 (no stable API).
     .target(name: "_EqpropKernelSIMD", path: "Core/KernelSIMD", exclude: ["README.md"]),
+    // The kernel's worker pool (no stable API).
+    .target(name: "_EqpropKernelThreads", path: "Core/KernelThreads", exclude: ["README.md"]),
     .target(
-      name: "EqpropKernel", dependencies: ["CEqprop", "COpenBLAS", "_EqpropKernelSIMD"],
+      name: "EqpropKernel",
+      dependencies: ["CEqprop", "COpenBLAS", "_EqpropKernelSIMD", "_EqpropKernelThreads"],
       path: "Core/Kernel", swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
     // MARK: For plugin authors (stateless; plugins depend only on this and CEqprop)

@@ -115,24 +115,30 @@ enum Convolution {
   ) {
     let perInput = g.inChannels * g.inPlane
     let perOutput = g.outChannels * g.outPlane
-    var dims = EqpSimdConv(
+    let dims = EqpSimdConv(
       in_channels: Int64(g.inChannels), in_h: Int64(g.inH), in_w: Int64(g.inW),
       out_channels: Int64(g.outChannels), out_h: Int64(g.outH), out_w: Int64(g.outW),
       kernel_h: Int64(g.kernelH), kernel_w: Int64(g.kernelW), stride_h: Int64(g.strideH),
       stride_w: Int64(g.strideW), pad_h: Int64(g.padH), pad_w: Int64(g.padW))
-    ScratchPool.with(bytes: (g.weightCount + perInput) * MemoryLayout<T>.stride) { raw in
+    // Examples are independent: each thread takes a range of them with an accumulator of its own.
+    let threads = WorkerPool.threads
+    ScratchPool.with(bytes: (g.weightCount + threads * perInput) * MemoryLayout<T>.stride) { raw in
       let packed = raw.typed(T.self)
-      let acc = packed + g.weightCount
       pack(g, weight, into: packed)
-      for b in 0..<g.batch {
-        acc.update(repeating: 0, count: perInput)
-        T.accumulateTransposed(&dims, y + b * perOutput, UnsafePointer(packed), acc)
-        let target = x + b * perInput
-        for c in 0..<g.inChannels {
-          let channel = target + c * g.inPlane
-          for pixel in 0..<g.inPlane {
-            let sum = alpha * acc[pixel * g.inChannels + c]
-            channel[pixel] = beta == 0 ? sum : sum + beta * channel[pixel]
+      WorkerPool.forEachRange(g.batch, parallel: g.batch > 1) { part, examples in
+        let acc = packed + g.weightCount + part * perInput
+        for b in examples {
+          acc.update(repeating: 0, count: perInput)
+          withUnsafePointer(to: dims) {
+            T.accumulateTransposed($0, y + b * perOutput, UnsafePointer(packed), acc)
+          }
+          let target = x + b * perInput
+          for c in 0..<g.inChannels {
+            let channel = target + c * g.inPlane
+            for pixel in 0..<g.inPlane {
+              let sum = alpha * acc[pixel * g.inChannels + c]
+              channel[pixel] = beta == 0 ? sum : sum + beta * channel[pixel]
+            }
           }
         }
       }
@@ -189,6 +195,10 @@ enum Convolution {
 
   // MARK: Shared loops
 
+  /// im2col and col2im split their channels across the kernel's threads from this many
+  /// elements of cols on (a few tens of microseconds of copying; a hand-off costs about one).
+  static let parallelElements = 1 << 15
+
   /// cols[(c, u, v), (example, i, j)] = x[first + example, c, i·stride + u − pad, j·stride +
   /// v − pad], 0 outside the image.
   static func im2col<T: KernelFloat>(
@@ -196,29 +206,33 @@ enum Convolution {
     into cols: UnsafeMutablePointer<T>
   ) {
     let n = count * g.outPlane
-    for c in 0..<g.inChannels {
-      for u in 0..<g.kernelH {
-        let rows = g.validRows(u)
-        for v in 0..<g.kernelW {
-          let columns = g.validColumns(v)
-          let row = cols + ((c * g.kernelH + u) * g.kernelW + v) * n
-          for local in 0..<count {
-            let plane = x + ((first + local) * g.inChannels + c) * g.inPlane
-            let block = row + local * g.outPlane
-            for i in 0..<g.outH {
-              let target = block + i * g.outW
-              guard i >= rows.lower, i < rows.upper else {
-                target.update(repeating: 0, count: g.outW)
-                continue
+    WorkerPool.forEachRange(g.inChannels, parallel: g.patch * n >= parallelElements) {
+      _, channels in
+      for c in channels {
+        for u in 0..<g.kernelH {
+          let rows = g.validRows(u)
+          for v in 0..<g.kernelW {
+            let columns = g.validColumns(v)
+            let row = cols + ((c * g.kernelH + u) * g.kernelW + v) * n
+            for local in 0..<count {
+              let plane = x + ((first + local) * g.inChannels + c) * g.inPlane
+              let block = row + local * g.outPlane
+              for i in 0..<g.outH {
+                let target = block + i * g.outW
+                guard i >= rows.lower, i < rows.upper else {
+                  target.update(repeating: 0, count: g.outW)
+                  continue
+                }
+                let source = plane + (i * g.strideH + u - g.padH) * g.inW + v - g.padW
+                for j in 0..<columns.lower { target[j] = 0 }
+                if g.strideW == 1 {
+                  copy(
+                    columns.upper - columns.lower, source + columns.lower, target + columns.lower)
+                } else {
+                  for j in columns.lower..<columns.upper { target[j] = source[j * g.strideW] }
+                }
+                for j in columns.upper..<g.outW { target[j] = 0 }
               }
-              let source = plane + (i * g.strideH + u - g.padH) * g.inW + v - g.padW
-              for j in 0..<columns.lower { target[j] = 0 }
-              if g.strideW == 1 {
-                copy(columns.upper - columns.lower, source + columns.lower, target + columns.lower)
-              } else {
-                for j in columns.lower..<columns.upper { target[j] = source[j * g.strideW] }
-              }
-              for j in columns.upper..<g.outW { target[j] = 0 }
             }
           }
         }
@@ -233,19 +247,23 @@ enum Convolution {
     into x: UnsafeMutablePointer<T>
   ) {
     let n = count * g.outPlane
-    for c in 0..<g.inChannels {
-      for u in 0..<g.kernelH {
-        let rows = g.validRows(u)
-        for v in 0..<g.kernelW {
-          let columns = g.validColumns(v)
-          let row = cols + ((c * g.kernelH + u) * g.kernelW + v) * n
-          for local in 0..<count {
-            let plane = x + ((first + local) * g.inChannels + c) * g.inPlane
-            let block = row + local * g.outPlane
-            for i in rows.lower..<rows.upper {
-              let source = block + i * g.outW
-              let target = plane + (i * g.strideH + u - g.padH) * g.inW + v - g.padW
-              for j in columns.lower..<columns.upper { target[j * g.strideW] += source[j] }
+    // Channels write disjoint planes of x.
+    WorkerPool.forEachRange(g.inChannels, parallel: g.patch * n >= parallelElements) {
+      _, channels in
+      for c in channels {
+        for u in 0..<g.kernelH {
+          let rows = g.validRows(u)
+          for v in 0..<g.kernelW {
+            let columns = g.validColumns(v)
+            let row = cols + ((c * g.kernelH + u) * g.kernelW + v) * n
+            for local in 0..<count {
+              let plane = x + ((first + local) * g.inChannels + c) * g.inPlane
+              let block = row + local * g.outPlane
+              for i in rows.lower..<rows.upper {
+                let source = block + i * g.outW
+                let target = plane + (i * g.strideH + u - g.padH) * g.inW + v - g.padW
+                for j in columns.lower..<columns.upper { target[j * g.strideW] += source[j] }
+              }
             }
           }
         }

@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
       peak; dynamics: steps per second and GFLOP/s of dense 1h/2h/3h and P-conv at batch 20 \
       and 128; memory: the state sets EP and BPTT hold as T grows. Every timing is the median \
       of --repeats repeats (each at least --seconds) and is printed with the machine, its BLAS \
-      threads (OPENBLAS_NUM_THREADS) and the load average at the start.
+      threads (EQPROP_THREADS) and the load average at the start.
       """)
 
   @Option(help: "Sections to run (repeatable): kernel, dynamics, memory; all when absent.")

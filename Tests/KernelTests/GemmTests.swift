@@ -11,6 +11,28 @@ final class GemmTests: XCTestCase {
     runAllShapes(Double.self)
   }
 
+  func testProductsSplitAcrossThreadsMatchTheReference() {
+    // Large enough to be split (GemmTests' other shapes are not): columns, rows of a
+    // transposed A, rows of a narrow C, odd sizes, padded rows, on 1, 2 and 3 threads.
+    let saved = WorkerPool.threads
+    defer { WorkerPool.setThreads(saved) }
+    let shapes = [(20, 512, 100), (512, 96, 20), (130, 10, 900), (37, 301, 70)]
+    for threads in [1, 2, 3] {
+      WorkerPool.setThreads(threads)
+      var random = TestRandom(seed: 2)
+      for (m, n, k) in shapes {
+        for (transA, transB) in [(false, true), (true, false), (false, false), (true, true)] {
+          runGemm(
+            Float.self, &random, transA: transA, transB: transB, m: m, n: n, k: k, pad: 3,
+            alpha: 0.75, beta: -1.5)
+          runGemm(
+            Double.self, &random, transA: transA, transB: transB, m: m, n: n, k: k, pad: 0,
+            alpha: 1, beta: 0)
+        }
+      }
+    }
+  }
+
   private func runAllShapes<T: TestFloat>(_: T.Type) {
     var random = TestRandom(seed: 1)
     let shapes = [(0, 3, 2), (3, 0, 2), (2, 3, 0), (1, 1, 1), (7, 9, 33), (33, 7, 9), (5, 17, 8)]

@@ -1,9 +1,10 @@
 @preconcurrency import CEqprop
 import COpenBLAS
+import EqpropKernel
 
 /// GEMM throughput in float32 on EP's shapes through the host's kernel table (the path every
-/// plugin takes) next to the raw cblas_sgemm call on the same buffers, and the square-sgemm
-/// peak of the same run, so that every figure also reads as a ratio.
+/// plugin takes) next to the raw cblas_sgemm call on the same buffers and threads, and the
+/// square-sgemm peak of the same run, so that every figure also reads as a ratio.
 public struct KernelBench {
   /// One product C[m×n] = op(A)·op(B), as the dense models issue it.
   public struct Shape: Sendable {
@@ -84,7 +85,11 @@ public struct KernelBench {
     return rows
   }
 
+  /// cblas_sgemm with OpenBLAS's own threading on as many threads as the kernel uses (the
+  /// kernel holds OpenBLAS at one thread and splits the work itself).
   private func raw(_ shape: Shape, _ operands: Operands) {
+    openblas_set_num_threads(Int32(WorkerPool.threads))
+    defer { openblas_set_num_threads(1) }
     cblas_sgemm(
       CblasRowMajor, shape.transA ? CblasTrans : CblasNoTrans, shape.transB ? CblasTrans : CblasNoTrans,
       Int32(shape.m), Int32(shape.n), Int32(shape.k), 1, operands.a, Int32(operands.lda), operands.b,

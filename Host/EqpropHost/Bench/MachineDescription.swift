@@ -1,4 +1,5 @@
 import COpenBLAS
+import EqpropKernel
 import Foundation
 
 /// What a benchmark ran on, printed beside every figure: numbers from shared machines drift.
@@ -6,7 +7,8 @@ public struct MachineDescription: Sendable {
   public let cpu: String
   public let cores: Int
   public let blas: String
-  public let blasThreads: Int
+  /// Threads of the kernel's pool (EQPROP_THREADS); OpenBLAS runs inside it on one each.
+  public let threads: Int
   /// The 1-minute load average when the run started: above 0.5 per core, other work shared it.
   public let load: Double
 
@@ -20,15 +22,15 @@ public struct MachineDescription: Sendable {
     let core = openblas_get_corename().map { String(cString: $0) } ?? "?"
     return MachineDescription(
       cpu: model, cores: ProcessInfo.processInfo.activeProcessorCount, blas: "\(config) (\(core))",
-      blasThreads: Int(openblas_get_num_threads()),
+      threads: WorkerPool.threads,
       load: loadText.split(separator: " ").first.flatMap { Double($0) } ?? .nan)
   }
 
   public var line: String {
-    "\(cpu), \(cores) cores, \(blas), \(blasThreads) BLAS threads, load \(String(format: "%.2f", load))"
+    "\(cpu), \(cores) cores, \(blas), \(threads) kernel threads, load \(String(format: "%.2f", load))"
   }
 
   public var json: [String: Any] {
-    ["cpu": cpu, "cores": cores, "blas": blas, "blas_threads": blasThreads, "load_average": load]
+    ["cpu": cpu, "cores": cores, "blas": blas, "threads": threads, "load_average": load]
   }
 }
