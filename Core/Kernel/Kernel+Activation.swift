@@ -6,9 +6,17 @@ extension CPUKernel {
     let check = Check(op: "activate")
     let (type, act) = try checkActivationArguments(check, dtype, act, n, x, y)
     guard n > 0, let x, let y else { return }
-    switch type {
-    case .f32: act.apply(n, x.typed(Float.self), y.typed(Float.self))
-    case .f64: act.apply(n, x.typed(Double.self), y.typed(Double.self))
+    WorkerPool.forEachRange(n, parallel: n >= Activation.parallelElements) { _, range in
+      switch type {
+      case .f32:
+        act.applyFloat(
+          range.count, x.typed(Float.self) + range.lowerBound,
+          y.typed(Float.self) + range.lowerBound)
+      case .f64:
+        act.apply(
+          range.count, x.typed(Double.self) + range.lowerBound,
+          y.typed(Double.self) + range.lowerBound)
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 /* The sparse transposed convolution of _EqpropKernelSIMD (kernel_simd.h), compiled twice from
  * one body: baseline x86-64 and AVX2 + FMA, picked once at run time. */
 #include "kernel_simd.h"
+#include "simd_target.h"
 
 #include <stddef.h>
 
@@ -36,38 +37,16 @@
     }                                                                                         \
   }
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#define EQP_AVX2 __attribute__((target("avx2,fma")))
+#if EQP_HAS_AVX2_COPY
 EQP_SPARSE_TRANSPOSE(float, sparse_f32_avx2, EQP_AVX2)
 EQP_SPARSE_TRANSPOSE(double, sparse_f64_avx2, EQP_AVX2)
-static int has_avx2(void) {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
 #else
-static int has_avx2(void) { return 0; }
 #define sparse_f32_avx2 sparse_f32_base
 #define sparse_f64_avx2 sparse_f64_base
 #endif
 
 EQP_SPARSE_TRANSPOSE(float, sparse_f32_base, )
 EQP_SPARSE_TRANSPOSE(double, sparse_f64_base, )
-
-/* Decided on first use; a race between two first calls stores the same answer twice. */
-static int avx2_state = -1;
-
-int32_t eqp_simd_uses_avx2(void) {
-  int state = __atomic_load_n(&avx2_state, __ATOMIC_RELAXED);
-  if (state < 0) {
-    state = has_avx2();
-    __atomic_store_n(&avx2_state, state, __ATOMIC_RELAXED);
-  }
-  return state;
-}
-
-void eqp_simd_select_avx2(int32_t enable) {
-  __atomic_store_n(&avx2_state, enable != 0 && has_avx2(), __ATOMIC_RELAXED);
-}
 
 void eqp_simd_conv_transpose_sparse_f32(const EqpSimdConv *g, const float *y,
                                         const float *packed, float *acc) {

@@ -1,6 +1,7 @@
 @preconcurrency import CEqprop
 import EqpropKernel
 import XCTest
+import _EqpropKernelSIMD
 
 final class ActivationTests: XCTestCase {
   /// act or act' of x through the table, out of place or in place.
@@ -30,13 +31,20 @@ final class ActivationTests: XCTestCase {
   }
 
   func testValuesAndDerivativesMatchTheReference() {
-    compareWithReference(Float.self)
+    // float32's exp-based activations run a C loop compiled twice (baseline and AVX2 + FMA):
+    // both copies, where the CPU has AVX2; 9001 elements split across threads.
+    let avx2 = eqp_simd_uses_avx2()
+    defer { eqp_simd_select_avx2(avx2) }
+    for copy: Int32 in avx2 != 0 ? [0, 1] : [0] {
+      eqp_simd_select_avx2(copy)
+      compareWithReference(Float.self)
+    }
     compareWithReference(Double.self)
   }
 
   private func compareWithReference<T: TestFloat>(_: T.Type) {
     var random = TestRandom(seed: 4)
-    for n in oddSizes + [1027] {
+    for n in oddSizes + [1027, 9001] {
       // [-4, 4] covers both tails of every activation; 0 and 1 are hardsigm's corners.
       var x: [T] = random.array(n, -4, 4)
       if n >= 3 { x[0] = 0; x[1] = 1; x[2] = 0.5 }

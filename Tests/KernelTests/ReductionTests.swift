@@ -116,3 +116,24 @@ final class ReductionTests: XCTestCase {
     }
   }
 }
+
+extension ReductionTests {
+  func testCountNonfiniteFindsOneBadValueAnywhereInALargeArray() {
+    // θ-sized arrays take the split probe; one NaN or ±inf at any position, including the
+    // vector tail and either thread's range, must be found and counted exactly.
+    let n = (1 << 17) + 5
+    for bad in [Float.nan, .infinity, -.infinity] {
+      for position in [0, n / 2 - 1, n / 2, n - 1, 3 * n / 4] {
+        var x = [Float](repeating: 0.25, count: n)
+        x[position] = bad
+        var count: Int64 = -1
+        expectOK(kernel.count_nonfinite?(Float.dtype, Int64(n), x, &count, nil))
+        XCTAssertEqual(count, 1, "\(bad) at \(position)")
+      }
+    }
+    let finite = [Double](repeating: -Double.greatestFiniteMagnitude, count: n)
+    var count: Int64 = -1
+    expectOK(kernel.count_nonfinite?(Double.dtype, Int64(n), finite, &count, nil))
+    XCTAssertEqual(count, 0, "large finite values")
+  }
+}

@@ -25,6 +25,13 @@ void eqp_simd_conv_transpose_sparse_f32(const EqpSimdConv *g, const float *y,
 void eqp_simd_conv_transpose_sparse_f64(const EqpSimdConv *g, const double *y,
                                         const double *packed, double *acc);
 
+/* y[i] = 1 / (1 + e^(shift − scale·x[i])) for i < n, float32: sigmoid (scale 1, shift 0) and
+ * sigm (scale 4, shift 2). y may be x. NaN stays NaN. */
+void eqp_simd_logistic_f32(int64_t n, float scale, float shift, const float *x, float *y);
+
+/* y[i] = tanh(x[i]) for i < n, float32. y may be x. */
+void eqp_simd_tanh_f32(int64_t n, const float *x, float *y);
+
 /* 1 when the AVX2 + FMA copy runs, 0 for the baseline one (for tests and messages). */
 int32_t eqp_simd_uses_avx2(void);
 
