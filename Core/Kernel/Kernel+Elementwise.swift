@@ -10,10 +10,18 @@ extension CPUKernel {
     try check.pointer("x", x, used: n > 0, type)
     try check.pointer("y", y, used: n > 0, type)
     guard n > 0, let x, let y else { return }
-    switch type {
-    case .f32:
-      Elementwise.axpby(n, Float(alpha), x.typed(Float.self), Float(beta), y.typed(Float.self))
-    case .f64: Elementwise.axpby(n, alpha, x.typed(Double.self), beta, y.typed(Double.self))
+    // θ-sized updates (the optimizer's) are memory-bound: two cores move more bytes.
+    WorkerPool.forEachRange(n, parallel: n >= Elementwise.parallelElements) { _, range in
+      let (start, count) = (range.lowerBound, range.count)
+      switch type {
+      case .f32:
+        Elementwise.axpby(
+          count, Float(alpha), x.typed(Float.self) + start, Float(beta), y.typed(Float.self) + start
+        )
+      case .f64:
+        Elementwise.axpby(
+          count, alpha, x.typed(Double.self) + start, beta, y.typed(Double.self) + start)
+      }
     }
   }
 
@@ -71,7 +79,8 @@ extension CPUKernel {
     try check.pointer("y", y, used: n > 0, type)
     guard n > 0, let x, let y else { return }
     switch type {
-    case .f32: Elementwise.interiorMask(n, Float(low), Float(high), x.typed(Float.self), y.typed(Float.self))
+    case .f32:
+      Elementwise.interiorMask(n, Float(low), Float(high), x.typed(Float.self), y.typed(Float.self))
     case .f64: Elementwise.interiorMask(n, low, high, x.typed(Double.self), y.typed(Double.self))
     }
   }
@@ -129,6 +138,9 @@ extension CPUKernel {
 
 /// The typed loops behind the elementwise ops.
 enum Elementwise {
+  /// Memory-bound loops over at least this many elements are split across the kernel's threads.
+  static let parallelElements = 1 << 16
+
   static func axpby<T: KernelFloat>(
     _ n: Int, _ alpha: T, _ x: UnsafePointer<T>, _ beta: T, _ y: UnsafeMutablePointer<T>
   ) {

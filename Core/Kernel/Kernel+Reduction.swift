@@ -232,7 +232,7 @@ enum Reduction {
     let threads = WorkerPool.threads
     return withUnsafeTemporaryAllocation(of: Bool.self, capacity: threads) { finite in
       finite.initialize(repeating: true)
-      WorkerPool.forEachRange(n, parallel: n >= 1 << 16) { part, range in
+      WorkerPool.forEachRange(n, parallel: n >= Elementwise.parallelElements) { part, range in
         let start = x + range.lowerBound
         let count = range.count
         let width = T.Vector.scalarCount
