@@ -119,6 +119,17 @@ public struct ModelEvalView<Workspace: BatchWorkspace> {
     }
   }
 
+  /// Checks that `tensors` are the eval's own θ (the same data, tensor by tensor): a call that
+  /// writes θ in place must write what the rest of the eval reads.
+  public func checkIsParams(_ tensors: UnsafePointer<EQP_Tensor>, _ what: @autoclosure () -> String)
+    throws(PluginError)
+  {
+    for index in 0..<layout.param_count where tensors[index].baseAddress != params[index].baseAddress {
+      throw PluginError(
+        .invalidArgument, "\(call): \(what())[\(index)] is not the tensor eval.params[\(index)] holds")
+    }
+  }
+
   /// Checks one tensor: the model's dtype, contiguous, non-NULL, `count` elements.
   public func check(_ tensor: EQP_Tensor, count: Int, _ what: @autoclosure () -> String)
     throws(PluginError)

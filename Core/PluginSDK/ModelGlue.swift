@@ -14,8 +14,8 @@ public enum ModelGlue {
   nonisolated(unsafe) private static var builtTable: UnsafeRawPointer?
 
   /// The vtable for networks made by `factory`, in permanent storage; the optional entries
-  /// (vjp, phi, step_update) are set where `capabilities` promise them. Made at the first
-  /// call: a library describes its one model, however often it computes that description.
+  /// (vjp, phi, step_update, apply_step) are set where `capabilities` promise them. Made at the
+  /// first call: a library describes its one model, however often it computes that description.
   public static func vtable(capabilities: UInt64, _ factory: @escaping Factory) -> UnsafeRawPointer {
     if let builtTable { return builtTable }
     Self.factory = factory
@@ -91,6 +91,7 @@ public enum ModelGlue {
     if capabilities & UInt64(EQP_MODEL_CAP_VJP) == 0 { table.vjp = nil }
     if capabilities & UInt64(EQP_MODEL_CAP_PHI) == 0 { table.phi = nil }
     if capabilities & UInt64(EQP_MODEL_CAP_STEP_UPDATE) == 0 { table.step_update = nil }
+    if capabilities & UInt64(EQP_MODEL_CAP_APPLY_STEP) == 0 { table.apply_step = nil }
     let made = UnsafeRawPointer(PermanentStorage.value(table))
     builtTable = made
     return made
@@ -115,6 +116,16 @@ public enum ModelGlue {
         try network.stepUpdate(
           ev, after: UnsafePointer(try ModelGlue.required(UnsafeMutablePointer(mutating: after), network, "step_update", "after")),
           coeff: coeff, grads: try ModelGlue.required(grads, network, "step_update", "grads"), kernel)
+      }
+    }
+    table.apply_step = { model, ev, after, rates, params, err in
+      ModelGlue.call(model, err, "apply_step") { network, kernel throws(PluginError) in
+        guard let after, let rates else {
+          throw PluginError(.invalidArgument, "\(network.pluginID).apply_step: after or rates is NULL")
+        }
+        try network.applyStep(
+          ev, after: after, rates: rates, params: try ModelGlue.required(params, network, "apply_step", "params"),
+          kernel)
       }
     }
   }

@@ -38,6 +38,9 @@ public protocol ModelNetwork: AnyObject {
   func stepUpdate(
     _ ev: UnsafePointer<EQP_ModelEval>?, after: UnsafePointer<EQP_Tensor>, coeff: Double,
     grads: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls) throws(PluginError)
+  func applyStep(
+    _ ev: UnsafePointer<EQP_ModelEval>?, after: UnsafePointer<EQP_Tensor>, rates: UnsafePointer<Double>,
+    params: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls) throws(PluginError)
 }
 
 extension ModelNetwork {
@@ -60,5 +63,12 @@ extension ModelNetwork {
     grads: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls
   ) throws(PluginError) {
     throw PluginError(.unsupported, "\(pluginID).step_update is not implemented")
+  }
+
+  public func applyStep(
+    _ ev: UnsafePointer<EQP_ModelEval>?, after: UnsafePointer<EQP_Tensor>, rates: UnsafePointer<Double>,
+    params: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls
+  ) throws(PluginError) {
+    throw PluginError(.unsupported, "\(pluginID).apply_step is not implemented")
   }
 }

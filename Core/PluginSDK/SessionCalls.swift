@@ -122,6 +122,21 @@ public struct SessionCalls {
     try PluginError.check(stepUpdate(session, before, after, coeff, grads, err), "session.step_update")
   }
 
+  /// θ ← θ − scale·η_group·coeff·Σ_b Δθ(before → after) now: `stepUpdate` into a zeroed set
+  /// and `applyUpdate` of it, as one host call that a model without optimizer state applies
+  /// in place (ABI 1.2; the plugin must require host minor 2).
+  public func applyStep(
+    before: OpaquePointer, after: OpaquePointer, coeff: Double, scale: Double
+  ) throws(PluginError) {
+    guard let applyStep = table.apply_step else {
+      throw PluginError(
+        .abiMismatch,
+        "session.apply_step needs a host of ABI 1.2 or newer (this host's session table ends at "
+          + "struct_size \(table.struct_size)): update eqprop")
+    }
+    try PluginError.check(applyStep(session, before, after, coeff, scale, err), "session.apply_step")
+  }
+
   /// Records a scalar for this batch; the host averages it over the epoch.
   public func logMetric(_ name: String, _ value: Double) throws(PluginError) {
     try PluginError.check(name.withCString { table.log_metric(session, $0, value, err) }, "session.log_metric")

@@ -2,7 +2,8 @@
 
 /// A model whose math works on its own checked view of the eval: the raw entry points of
 /// `ModelNetwork` come from here, each checking the eval once against the layout, so a model
-/// writes no forwarding code. vjp, phi and step_update are optional: their defaults refuse.
+/// writes no forwarding code. vjp, phi, step_update and apply_step are optional: their
+/// defaults refuse.
 public protocol ViewModelNetwork: ModelNetwork {
   associatedtype Workspace: BatchWorkspace
   typealias View = ModelEvalView<Workspace>
@@ -23,6 +24,11 @@ public protocol ViewModelNetwork: ModelNetwork {
   func stepUpdate(
     _ view: View, after: UnsafePointer<EQP_Tensor>, coeff: Double, grads: UnsafeMutablePointer<EQP_Tensor>,
     _ kernel: KernelCalls) throws(PluginError)
+  /// θ += rates·Δθ(s_t → s_{t+1}) in place, the workspace's cached terms kept in step with θ.
+  /// `after` is checked like the states, `params` to be the eval's own θ.
+  func applyStep(
+    _ view: View, after: UnsafePointer<EQP_Tensor>, rates: UnsafePointer<Double>,
+    params: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls) throws(PluginError)
 }
 
 extension ViewModelNetwork {
@@ -95,6 +101,16 @@ extension ViewModelNetwork {
     try stepUpdate(view(ev, "step_update"), after: after, coeff: coeff, grads: grads, kernel)
   }
 
+  public func applyStep(
+    _ ev: UnsafePointer<EQP_ModelEval>?, after: UnsafePointer<EQP_Tensor>, rates: UnsafePointer<Double>,
+    params: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls
+  ) throws(PluginError) {
+    let checked = try view(ev, "apply_step")
+    try checked.checkLikeStates(after, "apply_step after")
+    try checked.checkIsParams(params, "apply_step params")
+    try applyStep(checked, after: after, rates: rates, params: params, kernel)
+  }
+
   public func vjp(
     _ view: View, cotOut: UnsafePointer<EQP_Tensor>, cotStates: UnsafeMutablePointer<EQP_Tensor>,
     cotParams: UnsafeMutablePointer<EQP_Tensor>?, _ kernel: KernelCalls
@@ -111,5 +127,12 @@ extension ViewModelNetwork {
     _ kernel: KernelCalls
   ) throws(PluginError) {
     throw PluginError(.unsupported, "\(pluginID).step_update is not implemented")
+  }
+
+  public func applyStep(
+    _ view: View, after: UnsafePointer<EQP_Tensor>, rates: UnsafePointer<Double>,
+    params: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls
+  ) throws(PluginError) {
+    throw PluginError(.unsupported, "\(pluginID).apply_step is not implemented")
   }
 }

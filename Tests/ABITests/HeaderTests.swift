@@ -52,8 +52,13 @@ final class HeaderTests: XCTestCase {
     XCTAssertEqual(result.status, 0, result.standardError)
   }
 
+  func testReleasedOneTwoLayoutIsUnchanged() throws {
+    let result = try compileFrozenLayout(release: "1.2", includeFolder: RepositoryPaths.includeFolder)
+    XCTAssertEqual(result.status, 0, result.standardError)
+  }
+
   func testReleasedHeaderFixturesStillCompile() throws {
-    for release in ["1.0", "1.1"] {
+    for release in ["1.0", "1.1", "1.2"] {
       let result = try compileFrozenLayout(
         release: release, includeFolder: RepositoryPaths.fixtures + "/abi-\(release)")
       XCTAssertEqual(result.status, 0, "\(release): \(result.standardError)")
@@ -66,5 +71,13 @@ final class HeaderTests: XCTestCase {
       release: "1.1", includeFolder: RepositoryPaths.fixtures + "/abi-1.0")
     XCTAssertNotEqual(result.status, 0)
     XCTAssertTrue(result.standardError.contains("conv2d"), result.standardError)
+  }
+
+  /// 1.2's layout names the apply_step entries the 1.1 header does not have.
+  func testOneTwoLayoutFailsAgainstTheOneOneHeader() throws {
+    let result = try compileFrozenLayout(
+      release: "1.2", includeFolder: RepositoryPaths.fixtures + "/abi-1.1")
+    XCTAssertNotEqual(result.status, 0)
+    XCTAssertTrue(result.standardError.contains("apply_step"), result.standardError)
   }
 }

@@ -42,6 +42,15 @@ final class PluginCompatibilityTests: XCTestCase {
     XCTAssertEqual(catalog.plugins.first?.library.abiMinor, 1)
   }
 
+  func testPluginBuiltAgainstTheReleasedOneTwoHeaderLoads() throws {
+    let folder = try CPluginBuilder.temporaryFolder()
+    try CPluginBuilder.fixture(
+      into: folder, includeFolder: RepositoryPaths.fixtures + "/abi-1.2")
+    let catalog = PluginCatalog.load(PluginSearchPath(folders: [folder]))
+    XCTAssertEqual(catalog.refusals, [])
+    XCTAssertEqual(catalog.plugins.first?.library.abiMinor, 2)
+  }
+
   func testPluginOneMinorAheadUsingOnlyWhatTheHostHasLoads() throws {
     let folder = try CPluginBuilder.temporaryFolder()
     try CPluginBuilder.fixture(["FIXTURE_MINOR_AHEAD"], into: folder)

@@ -81,4 +81,10 @@ final class ContinualLearnerTests: XCTestCase {
     XCTAssertLessThan(angle.sum, 0.5, "degrees")
     XCTAssertGreaterThanOrEqual(angle.sum, 0)
   }
+
+  /// Its plain mode calls session->apply_step, appended in 1.2.
+  func testLibraryAsksForAOneTwoHost() throws {
+    let catalog = PluginCatalog.load(PluginSearchPath(folders: [RepositoryPaths.binaryFolder]))
+    XCTAssertEqual(try catalog.find(.learner, id: "cep").library.requiredHostMinor, 2)
+  }
 }

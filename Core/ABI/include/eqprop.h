@@ -1,5 +1,5 @@
 /*
- * eqprop.h — the eqprop plugin ABI, version 1.1.
+ * eqprop.h — the eqprop plugin ABI, version 1.2.
  *
  * This header is the whole contract between the `eqprop` host and its plugins (models,
  * dynamics, learners). A plugin written in C builds against it alone:
@@ -43,7 +43,7 @@ extern "C" {
 /* ========================================================================================== */
 
 /* The version this header describes. Each side reports the version it was COMPILED with. */
-enum { EQP_ABI_MAJOR = 1, EQP_ABI_MINOR = 1 };
+enum { EQP_ABI_MAJOR = 1, EQP_ABI_MINOR = 2 };
 
 /* First bytes of EQP_Library after struct_size: 'E','Q','P','1' read as a little-endian u32. */
 enum { EQP_LIBRARY_MAGIC = 0x31505145 };
@@ -542,8 +542,18 @@ typedef struct EQP_HostSessionApi {
   EQP_Status (*step_update)(EQP_Session *s, const EQP_TensorSet *before,
                             const EQP_TensorSet *after, double coeff, EQP_TensorSet *grads,
                             EQP_Error *err);
+  /* --- 1.2 --- */
+  /* One step of a continual learner, fused: the same, to rounding, as a zeroed temp set from
+   * grads_create, step_update(before, after, coeff, temp), then apply_update(temp, scale),
+   * i.e. θ ← θ − scale · η_group · coeff · Σ_batch Δθ(before → after), with θ's cached terms
+   * brought up to date. The host calls the model's apply_step (no gradient set, no prepare)
+   * when the optimizer keeps no state (momentum 0) and the model instance has
+   * EQP_MODEL_CAP_APPLY_STEP; otherwise it runs those three calls on a scratch set it owns. */
+  EQP_Status (*apply_step)(EQP_Session *s, const EQP_TensorSet *before,
+                           const EQP_TensorSet *after, double coeff, double scale,
+                           EQP_Error *err);
 } EQP_HostSessionApi;
-enum { EQP_HostSessionApi_STRUCT_SIZE = EQP_END_OF(EQP_HostSessionApi, step_update) };
+enum { EQP_HostSessionApi_STRUCT_SIZE = EQP_END_OF(EQP_HostSessionApi, apply_step) };
 
 /* --- the whole host table ---------------------------------------------------------------- */
 /* Filled by the host; lives until the process exits. Each sub-table grows on its own; a
@@ -639,7 +649,8 @@ enum {
   EQP_MODEL_CAP_F64 = 4,        /* accepts EQP_DTYPE_F64 */
   EQP_MODEL_CAP_ENERGY = 8,     /* drive is s − ∂E/∂s of an energy: GDU holds exactly */
   EQP_MODEL_CAP_REENTRANT = 16, /* calls on different workspaces may run concurrently */
-  EQP_MODEL_CAP_STEP_UPDATE = 32 /* step_update() is implemented (1.1) */
+  EQP_MODEL_CAP_STEP_UPDATE = 32, /* step_update() is implemented (1.1) */
+  EQP_MODEL_CAP_APPLY_STEP = 64   /* apply_step() is implemented (1.2) */
 };
 
 /* Clipping a dynamics applies to a layer after each step (EQP_LayerSpec.clip). */
@@ -759,10 +770,28 @@ typedef struct EQP_ModelVTable {
   EQP_Status (*step_update)(EQP_ModelInstance *m, const EQP_ModelEval *ev,
                             const EQP_Tensor *after, double coeff, EQP_Tensor *grads,
                             EQP_Error *err);
+  /* --- 1.2 --- */
+  /* One step of a continual learner applied to θ in place. With s_t = ev->states and
+   * s_{t+1} = after (layer_count views): θ_k += rates[k] · Δ_k for every parameter tensor k,
+   * where Δ is exactly what the host's step_update forwarder adds to grads with coeff = 1
+   * (Σ over the batch): the model's step_update if it has one, else Φ_θ(after) −
+   * Φ_θ(ev->states) as two param_grad calls give it. rates: param_count doubles (0 leaves a
+   * tensor alone). params: the SAME tensors as ev->params, writable for this call. All
+   * borrowed. Afterwards everything prepare cached in ev->workspace matches the new θ, as if
+   * prepare had run again; the host does not call prepare. (Why it pays: the input weight
+   * moves by a rank-batch product with the batch's own x, so its cached term x·Wᵀ follows
+   * through the B × B Gram matrix x·xᵀ instead of a new B × in × out product.)
+   * Arguments are checked before θ is written (EQP_ERR_INVALID_ARGUMENT); a kernel failure
+   * after that may leave θ partly updated, and the host stops the run. The host calls it only
+   * when its optimizer keeps no state (see EQP_HostSessionApi.apply_step).
+   * EQP_MODEL_CAP_APPLY_STEP. */
+  EQP_Status (*apply_step)(EQP_ModelInstance *m, const EQP_ModelEval *ev,
+                           const EQP_Tensor *after, const double *rates, EQP_Tensor *params,
+                           EQP_Error *err);
 } EQP_ModelVTable;
 enum {
   EQP_ModelVTable_MIN_SIZE = EQP_END_OF(EQP_ModelVTable, predict),
-  EQP_ModelVTable_STRUCT_SIZE = EQP_END_OF(EQP_ModelVTable, step_update)
+  EQP_ModelVTable_STRUCT_SIZE = EQP_END_OF(EQP_ModelVTable, apply_step)
 };
 
 /* ------------------------------------------------------------------------------------------ */

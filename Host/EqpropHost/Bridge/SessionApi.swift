@@ -91,6 +91,13 @@ enum SessionApi {
           grads: TensorSet.from(grads), err: err)
       }
     }
+    table.apply_step = { session, before, after, coeff, scale, err in
+      SessionApi.with(session, err) { training in
+        guard let before, let after else { return SessionApi.refuse(err, "apply_step: before or after is NULL") }
+        return training.applyStep(
+          before: TensorSet.from(before), after: TensorSet.from(after), coeff: coeff, scale: scale, err: err)
+      }
+    }
     table.apply_update = { session, grads, scale, err in
       SessionApi.with(session, err) { training in
         guard let grads else { return SessionApi.refuse(err, "apply_update: grads is NULL") }

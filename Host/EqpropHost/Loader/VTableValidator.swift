@@ -28,6 +28,7 @@ struct VTableValidator {
         (UInt64(EQP_MODEL_CAP_VJP), "vjp", table.vjp != nil),
         (UInt64(EQP_MODEL_CAP_PHI), "phi", table.phi != nil),
         (UInt64(EQP_MODEL_CAP_STEP_UPDATE), "step_update", table.step_update != nil),
+        (UInt64(EQP_MODEL_CAP_APPLY_STEP), "apply_step", table.apply_step != nil),
       ]
       return check("EQP_ModelVTable", required, promised).map { .model(table) }
     case .dynamics:

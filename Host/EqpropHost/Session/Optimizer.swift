@@ -24,12 +24,19 @@ final class Optimizer {
     velocity = momentum > 0 ? try TensorSet(dtype: dtype, shapes: shapes) : nil
   }
 
+  /// Whether a step depends on its gradient alone (no velocity to update), so a model may
+  /// apply it to θ itself (`TrainingSession.applyStep`).
+  var keepsNoState: Bool { velocity == nil }
+
+  /// η_group·scale of parameter tensor `index`: θ_index moves by −rate·g.
+  func rate(_ index: Int, scale: Double) -> Double { rates[groups[index]] * scale }
+
   /// Applies `scale`·g to θ through the kernel's axpby.
   func apply(_ gradient: TensorSet, to parameters: TensorSet, scale: Double, kernel: KernelAccess)
     throws(PluginFailure)
   {
     for index in 0..<parameters.count {
-      let rate = rates[groups[index]] * scale
+      let rate = rate(index, scale: scale)
       let count = parameters.elementCount(index)
       var step = gradient.data(index)
       if let velocity {

@@ -25,6 +25,12 @@ public final class TrainingSession {
   private var examples: [Int] = []
   private var workspace: OpaquePointer?
   private var gradients: TensorSet
+  /// The per-step gradient of `applyStep` when the model cannot apply a step itself; made at
+  /// the first such step and reused.
+  var stepScratch: TensorSet?
+  /// Lets `applyStep` use the model's apply_step; tests turn it off to compare with the
+  /// materialised path.
+  var fusedStepsAllowed = true
   /// Sets made by the learner through states_create/grads_create, alive until the session ends
   /// or the learner destroys them.
   private var learnerSets: [ObjectIdentifier: TensorSet] = [:]

@@ -64,16 +64,21 @@ final class ContinualRule {
     if accumulate { try session.zero(sets.total) }
     try session.copy(sets.free, to: sets.nudged)
     let kernel = try KernelCalls(dtype: session.dtype, err: nil)
+    // g_t = −Δθ_t / (β B): the descent convention (docs/ABI.md).
+    let coeff = -1 / (signedBeta * Double(session.batchSize))
     for _ in 0..<nudgedSteps {
       try session.copy(sets.nudged, to: sets.previous)
       try session.relax(sets.nudged, beta: signedBeta, steps: 1, start: .current)
-      // g_t = −Δθ_t / (β B): the descent convention (docs/ABI.md).
-      try session.zero(sets.step)
-      try session.stepUpdate(
-        before: sets.previous, after: sets.nudged, coeff: -1 / (signedBeta * Double(session.batchSize)),
-        into: sets.step)
-      try session.applyUpdate(sets.step, scale: scale)
-      if accumulate { try add(sets.step, to: sets.total, session, kernel) }
+      if accumulate {
+        // The debug mode and the angle need each step's update as a set of its own.
+        try session.zero(sets.step)
+        try session.stepUpdate(before: sets.previous, after: sets.nudged, coeff: coeff, into: sets.step)
+        try session.applyUpdate(sets.step, scale: scale)
+        try add(sets.step, to: sets.total, session, kernel)
+      } else {
+        // One host call, which the model applies to θ in place when the optimizer keeps no state.
+        try session.applyStep(before: sets.previous, after: sets.nudged, coeff: coeff, scale: scale)
+      }
     }
     if debug {
       try session.applyUpdate(sets.total, scale: -Self.debugScale)

@@ -17,7 +17,8 @@ enum DenseModel {
         + "Wout·s_1 + bout outside the energy (Laborieux et al. 2021), layers[0] being the classes"),
   ]
 
-  static let capabilities = UInt64(EQP_MODEL_CAP_PHI | EQP_MODEL_CAP_VJP | EQP_MODEL_CAP_F64)
+  static let capabilities = UInt64(
+    EQP_MODEL_CAP_PHI | EQP_MODEL_CAP_VJP | EQP_MODEL_CAP_F64 | EQP_MODEL_CAP_APPLY_STEP)
 
   static var description: PluginDescription {
     PluginDescription(

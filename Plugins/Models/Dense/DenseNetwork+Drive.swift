@@ -11,6 +11,7 @@ extension DenseNetwork {
       a: ev.input, lda: inputSize, b: ev.param(weightIndex(top)), ldb: inputSize, beta: 0,
       c: projection, ldc: sizes[top])
     try kernel.addRowVector(rows: ev.batch, cols: sizes[top], alpha: 1, v: ev.param(biasIndex(top)), y: projection)
+    ev.workspace.inputTerm.invalidate()
     ev.workspace.prepared = true
   }
 

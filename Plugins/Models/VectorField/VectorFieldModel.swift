@@ -24,7 +24,8 @@ enum VectorFieldModel {
       "clamp", .bool, default: "true", doc: "continuous form: clip every layer to [0, 1] (false: --no-clamp)"),
   ]
 
-  static let capabilities = UInt64(EQP_MODEL_CAP_VJP | EQP_MODEL_CAP_F64 | EQP_MODEL_CAP_STEP_UPDATE)
+  static let capabilities = UInt64(
+    EQP_MODEL_CAP_VJP | EQP_MODEL_CAP_F64 | EQP_MODEL_CAP_STEP_UPDATE | EQP_MODEL_CAP_APPLY_STEP)
 
   /// `psi`, for `eqprop call` and hooks: Ψ of layer pair i (W_{i,i+1}, B_{i+1,i}) in θ.
   static let psiFunction: @convention(c) (OpaquePointer?, OpaquePointer?, Int32, OpaquePointer?) -> Double = {

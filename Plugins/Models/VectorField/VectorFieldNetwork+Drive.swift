@@ -36,6 +36,7 @@ extension VectorFieldNetwork {
       transA: false, transB: true, m: ev.batch, n: sizes[top], k: inputSize, alpha: 1, a: input(ev),
       lda: inputSize, b: ev.param(weightIndex(top)), ldb: inputSize, beta: 0, c: projection, ldc: sizes[top])
     try kernel.addRowVector(rows: ev.batch, cols: sizes[top], alpha: 1, v: ev.param(biasIndex(top)), y: projection)
+    ev.workspace.inputTerm.invalidate()
     ev.workspace.prepared = true
   }
 

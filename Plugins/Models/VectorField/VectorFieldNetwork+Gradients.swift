@@ -28,10 +28,7 @@ extension VectorFieldNetwork {
     }
   }
 
-  /// grads += coeff·Σ_b Δθ of one step, by the vector-field rule (spec §3.5): post-synaptic
-  /// change times pre-synaptic activity at t, Δs_i r_{i+1}ᵀ for W_{i,i+1}, Δs_{i+1} r_iᵀ for
-  /// B_{i+1,i}, Δs_N uᵀ for W_{N,x}, Δs_i for b_i. The discrete form leaves b_N alone, as the
-  /// papers' VFdisc does; the continuous form updates it.
+  /// grads += coeff·Σ_b Δθ of one step, by the vector-field rule (spec §3.5).
   func stepUpdate(
     _ ev: VectorFieldEval, after: UnsafePointer<EQP_Tensor>, coeff: Double, grads: UnsafeMutablePointer<EQP_Tensor>,
     _ kernel: KernelCalls
@@ -39,30 +36,46 @@ extension VectorFieldNetwork {
     try requirePrepared(ev, "step_update")
     try ev.checkLikeStates(after, "step_update after")
     try ev.checkLikeParams(grads, "step_update grads")
-    try computePresynaptic(ev, kernel)
-    let change = ev.workspace.change.tensors
-    for layer in 0..<layerCount {
-      let count = ev.batch * sizes[layer]
-      try kernel.copy(count: count, from: after[layer].baseAddress, to: change[layer].baseAddress)
-      try kernel.axpby(count: count, alpha: -1, x: ev.state(layer), beta: 1, y: change[layer].baseAddress)
+    try addStepRule(ev, after: after, rate: { _ in coeff }, into: grads, kernel)
+  }
+
+  /// target[k] += rate(k)·Σ_b Δθ_k of one step by the vector-field rule: post-synaptic change
+  /// times pre-synaptic activity at t, Δs_i r_{i+1}ᵀ for W_{i,i+1}, Δs_{i+1} r_iᵀ for
+  /// B_{i+1,i}, Δs_N uᵀ for W_{N,x}, Δs_i for b_i where `ruleMovesBias`. Leaves the changes
+  /// Δs in the workspace. step_update and apply_step both run it, so they cannot disagree.
+  func addStepRule(
+    _ ev: VectorFieldEval, after: UnsafePointer<EQP_Tensor>, rate: (Int) -> Double,
+    into target: UnsafeMutablePointer<EQP_Tensor>, _ kernel: KernelCalls
+  ) throws(PluginError) {
+    guard !settings.tied else {
+      // Tied there is no B, and the layout promises neither entry: the host uses EP's rule.
+      throw PluginError(.unsupported, "vf: a tied network has no vector-field rule (its steps follow EP's)")
     }
+    try computePresynaptic(ev, kernel)
+    try ev.stateChange(to: after, into: ev.workspace.change, kernel)
+    let change = ev.workspace.change.tensors
     for layer in 0..<layerCount {
       let delta = change[layer].baseAddress
       let source = layer < top ? presynaptic(layer + 1, ev) : input(ev)
       try kernel.outerAccumulate(
-        batch: ev.batch, m: sizes[layer], n: inputWidth(of: layer), alpha: coeff, a: delta, b: source,
-        c: grads[weightIndex(layer)].baseAddress)
-      if layer < top || continuous {
+        batch: ev.batch, m: sizes[layer], n: inputWidth(of: layer), alpha: rate(weightIndex(layer)), a: delta,
+        b: source, c: target[weightIndex(layer)].baseAddress)
+      if ruleMovesBias(layer) {
         try kernel.sumRows(
-          rows: ev.batch, cols: sizes[layer], alpha: coeff, x: delta, beta: 1, v: grads[biasIndex(layer)].baseAddress)
+          rows: ev.batch, cols: sizes[layer], alpha: rate(biasIndex(layer)), x: delta, beta: 1,
+          v: target[biasIndex(layer)].baseAddress)
       }
       if layer < top {
         try kernel.outerAccumulate(
-          batch: ev.batch, m: sizes[layer + 1], n: sizes[layer], alpha: coeff, a: change[layer + 1].baseAddress,
-          b: presynaptic(layer, ev), c: grads[feedbackIndex(layer)].baseAddress)
+          batch: ev.batch, m: sizes[layer + 1], n: sizes[layer], alpha: rate(feedbackIndex(layer)),
+          a: change[layer + 1].baseAddress, b: presynaptic(layer, ev), c: target[feedbackIndex(layer)].baseAddress)
       }
     }
   }
+
+  /// Whether the rule moves b_i: the discrete form leaves b_N alone, as the papers' VFdisc
+  /// does; the continuous form updates it.
+  func ruleMovesBias(_ layer: Int) -> Bool { layer < top || continuous }
 
   /// Backward through F for a cotangent g: cot_states = (∂F/∂s)ᵀg (overwritten), cot_params
   /// (if given) += (∂F/∂θ)ᵀg. With δ_i = g_i ⊙ σ'(a_i) (discrete) or g_i (continuous), the

@@ -57,11 +57,13 @@ final class VectorFieldNetwork {
           role: Int32(EQP_PARAM_FEEDBACK), group: layer)
       }
     }
-    // Tied, the network is the prototypical one and its step rule is EP's.
-    let rule = settings.tied ? 0 : UInt64(EQP_MODEL_CAP_STEP_UPDATE)
+    // Tied, the network is the prototypical one and its step rule is EP's, Φ_θ's increment
+    // through param_grad: the host applies that itself (apply_step implements the vector-field
+    // rule only).
+    let ownRule = UInt64(EQP_MODEL_CAP_STEP_UPDATE | EQP_MODEL_CAP_APPLY_STEP)
     builder.finish(
       inputShape: [Int64(inputSize)], classCount: sizes[0], groups: layerCount,
-      capabilities: VectorFieldModel.capabilities & ~UInt64(EQP_MODEL_CAP_STEP_UPDATE) | rule)
+      capabilities: VectorFieldModel.capabilities & ~ownRule | (settings.tied ? 0 : ownRule))
   }
 }
 
