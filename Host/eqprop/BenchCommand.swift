@@ -15,8 +15,8 @@ struct BenchCommand: ParsableCommand {
       kernel: GEMM on EP's shapes against the raw BLAS call and the machine's square-sgemm \
       peak; dynamics: steps per second and GFLOP/s of dense 1h/2h/3h and P-conv at batch 20 \
       and 128; memory: the state sets EP and BPTT hold as T grows. Every timing is the median \
-      of --repeats repeats (each at least --seconds) and is printed with the machine, its BLAS \
-      threads (EQPROP_THREADS) and the load average at the start.
+      of --repeats repeats (each at least --seconds) and is printed with the machine, its \
+      kernel threads (EQPROP_THREADS) and the load average at the start.
       """)
 
   @Option(help: "Sections to run (repeatable): kernel, dynamics, memory; all when absent.")
@@ -31,7 +31,7 @@ struct BenchCommand: ParsableCommand {
   @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
   var folders: [String] = []
 
-  @Option(help: "A training config to time (repeatable): minibatches of random data, each config in a process of its own.")
+  @Option(help: "A training config to time (repeatable): minibatches of random data, each config in a process of its own, --repeats times (the median is reported).")
   var train: [String] = []
 
   @Option(help: "Minibatches timed per --train config, after one warm-up batch.")
@@ -58,7 +58,10 @@ struct BenchCommand: ParsableCommand {
     let sections = Set(section.isEmpty ? (train.isEmpty ? Section.allCases : []) : section)
     var report = BenchReport(machine: MachineDescription.current())
     let kernelBench = KernelBench(repeats: repeats, minimum: seconds)
-    if sections.contains(.kernel) || sections.contains(.dynamics) { report.peak = kernelBench.squarePeak() }
+    // Every timed section prints the same run's peak: figures from different runs drift.
+    if sections.contains(.kernel) || sections.contains(.dynamics) || !train.isEmpty {
+      report.peak = kernelBench.squarePeak()
+    }
     if sections.contains(.kernel) {
       for batch in [20, 128] { report.kernel.append((batch, try kernelBench.run(KernelBench.shapes(batch: batch)))) }
     }
@@ -69,8 +72,18 @@ struct BenchCommand: ParsableCommand {
     if sections.contains(.memory) {
       report.memory = try MemoryBench().run(freeSteps: [25, 50, 100, 200], catalog: catalog)
     }
-    report.training = try train.map { file in try timeInChild(file) }
+    report.training = try medianTrainingRows()
     print(json ? report.json : report.table)
+  }
+
+  /// Each --train config timed --repeats times, the configs taking turns so that a slow
+  /// spell of the machine hits them alike; the median run of each, with the spread.
+  private func medianTrainingRows() throws -> [TrainingBench.Row] {
+    var runs = [[TrainingBench.Row]](repeating: [], count: train.count)
+    for _ in 0..<repeats {
+      for (index, file) in train.enumerated() { runs[index].append(try timeInChild(file)) }
+    }
+    return runs.compactMap(TrainingBench.Row.median(of:))
   }
 
   /// Runs `eqprop bench --train-one FILE` and reads its row.

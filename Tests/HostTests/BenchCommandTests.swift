@@ -51,7 +51,8 @@ final class BenchCommandTests: XCTestCase {
     XCTAssertEqual(rows[0].gflops, network.flopsPerExample * 2 * rows[0].stepsPerSecond / 1e9, accuracy: 1e-9)
   }
 
-  /// --train times a config in a child process and reports its row with a projection.
+  /// --train times a config in child processes, --repeats times, and reports the median row
+  /// with a projection and the spread.
   func testTrainingRowsComeFromAChildProcess() throws {
     let folder = try CPluginBuilder.temporaryFolder("eqprop-bench")
     let path = folder + "/tiny.yaml"
@@ -63,7 +64,7 @@ final class BenchCommandTests: XCTestCase {
       training: {batch_size: 4}
       """.write(toFile: path, atomically: true, encoding: .utf8)
     let result = try ProcessRunner.run(
-      RepositoryPaths.binaryFolder + "/eqprop", ["bench", "--train", path, "--batches", "2", "--json"])
+      RepositoryPaths.binaryFolder + "/eqprop", ["bench", "--train", path, "--batches", "2", "--repeats", "3", "--json"])
     XCTAssertEqual(result.status, 0, result.standardError)
     let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
     let rows = try XCTUnwrap(json["training"] as? [[String: Any]])
@@ -74,6 +75,10 @@ final class BenchCommandTests: XCTestCase {
     let perEpoch = try XCTUnwrap(rows[0]["projected_seconds_per_epoch"] as? Double)
     XCTAssertEqual(perEpoch, perBatch * 60_000 / 4, accuracy: 1e-9 * perEpoch)
     XCTAssertGreaterThan(rows[0]["peak_resident_bytes"] as? Int ?? 0, 1_000_000)
+    XCTAssertEqual(rows[0]["runs"] as? Int, 3)
+    let fastest = try XCTUnwrap(rows[0]["fastest_seconds_per_epoch"] as? Double)
+    let slowest = try XCTUnwrap(rows[0]["slowest_seconds_per_epoch"] as? Double)
+    XCTAssert(fastest <= perEpoch && perEpoch <= slowest, "the median lies within the spread")
     XCTAssertNil(json["kernel_gemm"], "only the asked-for rows")
   }
 

@@ -45,12 +45,14 @@ public struct BenchReport {
       }
     }
     if !training.isEmpty {
-      lines += ["", "training, random minibatches, projected to 60 000 examples",
-        pad("config", 18) + pad("batch", 7) + pad("s/batch", 10) + pad("examples/s", 12) + pad("s/epoch", 10) + "peak RSS"]
+      lines += ["", "training, random minibatches, projected to 60 000 examples (median of the runs)",
+        pad("config", 18) + pad("batch", 7) + pad("s/batch", 10) + pad("examples/s", 12) + pad("s/epoch", 10)
+          + pad("runs: fastest–slowest", 24) + "peak RSS"]
       for row in training {
+        let spread = row.spread.map { "\($0.runs): \(format($0.fastest))–\(format($0.slowest))" } ?? "1"
         lines.append(
           pad(row.config, 18) + pad("\(row.batchSize)", 7) + pad(String(format: "%.4f", row.secondsPerBatch), 10)
-            + pad(format(row.examplesPerSecond), 12) + pad(format(row.secondsPerEpoch), 10)
+            + pad(format(row.examplesPerSecond), 12) + pad(format(row.secondsPerEpoch), 10) + pad(spread, 24)
             + String(format: "%.0f MB", Double(row.peakResidentBytes) / 1e6))
       }
     }

@@ -1,6 +1,7 @@
 @preconcurrency import CEqprop
 import COpenBLAS
 import EqpropKernel
+import Foundation
 
 /// GEMM throughput in float32 on EP's shapes through the host's kernel table (the path every
 /// plugin takes) next to the raw cblas_sgemm call on the same buffers and threads, and the
@@ -54,7 +55,10 @@ public struct KernelBench {
     let shape = Shape(name: "square", transA: false, transB: false, m: size, n: size, k: size)
     let operands = Operands(shape)
     defer { operands.release() }
-    return shape.flops / Stopwatch.medians(repeats: repeats, minimum: minimum, [{ raw(shape, operands) }])[0] / 1e9
+    let seconds = Self.withOpenBLASThreads {
+      Stopwatch.medians(repeats: repeats, minimum: minimum, [{ raw(shape, operands) }])[0]
+    }
+    return shape.flops / seconds / 1e9
   }
 
   /// Each shape through the kernel table and raw.
@@ -75,21 +79,32 @@ public struct KernelBench {
           Int64(shape.n), sink.pointer)
         if status != EQP_Status(EQP_OK) { failure = status }
       }
-      let seconds = Stopwatch.medians(repeats: repeats, minimum: minimum, [kernelCall, { self.raw(shape, operands) }])
+      // Not interleaved, unlike other figures: OpenBLAS's threads spin for about 0.1 s after
+      // their last call, and would compete with the kernel's threads for the two cores.
+      let kernel = Stopwatch.medians(repeats: repeats, minimum: minimum, [kernelCall])[0]
       guard failure == EQP_Status(EQP_OK) else {
         throw PluginFailure("bench: kernel.gemm on \(shape.name): \(sink.describe(failure))")
       }
-      let (kernel, raw) = (seconds[0], seconds[1])
+      let raw = Self.withOpenBLASThreads {
+        Stopwatch.medians(repeats: repeats, minimum: minimum, [{ self.raw(shape, operands) }])[0]
+      }
       rows.append(Row(shape: shape, kernel: shape.flops / kernel / 1e9, raw: shape.flops / raw / 1e9))
     }
     return rows
   }
 
-  /// cblas_sgemm with OpenBLAS's own threading on as many threads as the kernel uses (the
-  /// kernel holds OpenBLAS at one thread and splits the work itself).
-  private func raw(_ shape: Shape, _ operands: Operands) {
+  /// Runs `body` with OpenBLAS threaded on as many threads as the kernel uses (the kernel
+  /// holds OpenBLAS at one thread and splits the work itself), then gives OpenBLAS's threads
+  /// time to stop spinning before the kernel is timed again.
+  private static func withOpenBLASThreads<R>(_ body: () -> R) -> R {
     openblas_set_num_threads(Int32(WorkerPool.threads))
-    defer { openblas_set_num_threads(1) }
+    let result = body()
+    openblas_set_num_threads(1)
+    Thread.sleep(forTimeInterval: 0.3)
+    return result
+  }
+
+  private func raw(_ shape: Shape, _ operands: Operands) {
     cblas_sgemm(
       CblasRowMajor, shape.transA ? CblasTrans : CblasNoTrans, shape.transB ? CblasTrans : CblasNoTrans,
       Int32(shape.m), Int32(shape.n), Int32(shape.k), 1, operands.a, Int32(operands.lda), operands.b,

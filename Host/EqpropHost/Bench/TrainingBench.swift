@@ -9,16 +9,35 @@ public struct TrainingBench {
     public let batchSize: Int
     public let secondsPerBatch: Double
     public let peakResidentBytes: Int
+    /// Seconds per epoch of the fastest and slowest of `runs` runs, when this row is their
+    /// median (`median(of:)`).
+    public private(set) var spread: (fastest: Double, slowest: Double, runs: Int)?
 
     public var examplesPerSecond: Double { Double(batchSize) / secondsPerBatch }
     public var secondsPerEpoch: Double { 60_000 / examplesPerSecond }
 
     public var json: [String: Any] {
-      [
+      var object: [String: Any] = [
         "config": config, "batch_size": batchSize, "seconds_per_batch": secondsPerBatch,
         "examples_per_second": examplesPerSecond, "projected_seconds_per_epoch": secondsPerEpoch,
         "peak_resident_bytes": peakResidentBytes,
       ]
+      if let spread {
+        object["runs"] = spread.runs
+        object["fastest_seconds_per_epoch"] = spread.fastest
+        object["slowest_seconds_per_epoch"] = spread.slowest
+      }
+      return object
+    }
+
+    /// The median run of one config (by seconds per batch), carrying the spread of all.
+    public static func median(of runs: [Row]) -> Row? {
+      let sorted = runs.sorted { $0.secondsPerBatch < $1.secondsPerBatch }
+      guard var middle = sorted.isEmpty ? nil : sorted[sorted.count / 2], let first = sorted.first,
+        let last = sorted.last
+      else { return nil }
+      middle.spread = (first.secondsPerEpoch, last.secondsPerEpoch, sorted.count)
+      return middle
     }
 
     public init?(json: [String: Any]) {
