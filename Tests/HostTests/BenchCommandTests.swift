@@ -17,7 +17,7 @@ final class BenchCommandTests: XCTestCase {
     XCTAssertGreaterThanOrEqual(machine["cores"] as? Int ?? 0, 1)
     XCTAssertGreaterThan(json["square_sgemm_peak_gflops"] as? Double ?? 0, 0)
     let rows = try XCTUnwrap(json["kernel_gemm"] as? [[String: Any]])
-    XCTAssertEqual(rows.count, 14, "7 shapes at batch 20 and 128")
+    XCTAssertEqual(rows.count, 22, "7 dense and 4 conv shapes at batch 20 and 128")
     for row in rows {
       XCTAssertGreaterThan(row["kernel_gflops"] as? Double ?? 0, 0, "\(row)")
       XCTAssertGreaterThan(row["raw_gflops"] as? Double ?? 0, 0, "\(row)")

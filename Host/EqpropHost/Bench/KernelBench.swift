@@ -37,7 +37,8 @@ public struct KernelBench {
   }
 
   /// The layer products of P-1h/P-2h (784-512-512-10) at batch `batch`: s·Wᵀ towards the
-  /// output, s·W back (the transposed use of the same matrix), and the Hebbian aᵀb.
+  /// output, s·W back (the transposed use of the same matrix), and the Hebbian aᵀb; then
+  /// P-conv's im2col products.
   public static func shapes(batch b: Int) -> [Shape] {
     [
       Shape(name: "x·W1xᵀ 784→512", transA: false, transB: true, m: b, n: 512, k: 784),
@@ -47,6 +48,13 @@ public struct KernelBench {
       Shape(name: "s0·W01 10→512 (ᵀ use)", transA: false, transB: false, m: b, n: 512, k: 10),
       Shape(name: "Hebbian s1ᵀ·x 512×784", transA: true, transB: false, m: 512, n: 784, k: b),
       Shape(name: "Hebbian s1ᵀ·s2 512×512", transA: true, transB: false, m: 512, n: 512, k: b),
+      // P-conv's C_1 (32 → 64 channels, 5×5, on 12×12 maps: 8×8 outputs) through im2col:
+      // forward, the transposed convolution's columns, and the weight gradient.
+      Shape(name: "conv C1 W·cols 64×800", transA: false, transB: false, m: 64, n: b * 64, k: 800),
+      Shape(name: "conv C1 Wᵀ·y 800×64", transA: true, transB: false, m: 800, n: b * 64, k: 64),
+      Shape(name: "conv C1 dy·colsᵀ", transA: false, transB: true, m: 64, n: 800, k: b * 64),
+      // C_2 (1 → 32 channels on the 28×28 input: 24×24 outputs), once per batch.
+      Shape(name: "conv C2 W·cols 32×25", transA: false, transB: false, m: 32, n: b * 576, k: 25),
     ]
   }
 
@@ -55,7 +63,7 @@ public struct KernelBench {
     let shape = Shape(name: "square", transA: false, transB: false, m: size, n: size, k: size)
     let operands = Operands(shape)
     defer { operands.release() }
-    let seconds = Self.withOpenBLASThreads {
+    let seconds = withOpenBLASThreads {
       Stopwatch.medians(repeats: repeats, minimum: minimum, [{ raw(shape, operands) }])[0]
     }
     return shape.flops / seconds / 1e9
@@ -85,7 +93,7 @@ public struct KernelBench {
       guard failure == EQP_Status(EQP_OK) else {
         throw PluginFailure("bench: kernel.gemm on \(shape.name): \(sink.describe(failure))")
       }
-      let raw = Self.withOpenBLASThreads {
+      let raw = withOpenBLASThreads {
         Stopwatch.medians(repeats: repeats, minimum: minimum, [{ self.raw(shape, operands) }])[0]
       }
       rows.append(Row(shape: shape, kernel: shape.flops / kernel / 1e9, raw: shape.flops / raw / 1e9))
@@ -96,11 +104,12 @@ public struct KernelBench {
   /// Runs `body` with OpenBLAS threaded on as many threads as the kernel uses (the kernel
   /// holds OpenBLAS at one thread and splits the work itself), then gives OpenBLAS's threads
   /// time to stop spinning before the kernel is timed again.
-  private static func withOpenBLASThreads<R>(_ body: () -> R) -> R {
+  private func withOpenBLASThreads<R>(_ body: () -> R) -> R {
     openblas_set_num_threads(Int32(WorkerPool.threads))
     let result = body()
     openblas_set_num_threads(1)
-    Thread.sleep(forTimeInterval: 0.3)
+    // OpenBLAS spins about 0.1 s; a quick run (tiny --seconds, as in tests) pauses less.
+    Thread.sleep(forTimeInterval: min(0.3, 20 * minimum))
     return result
   }
 
