@@ -28,6 +28,12 @@ final class ContinualRule {
     var free: OpaquePointer
     var nudged: OpaquePointer
     var previous: OpaquePointer
+    /// Parameter-shaped sets, only for the modes that need each step's update materialised
+    /// (debug, angle): the plain mode applies its steps through session.applyStep.
+    var sums: Sums?
+  }
+
+  private struct Sums {
     var step: OpaquePointer
     var total: OpaquePointer
     var gradient: OpaquePointer
@@ -47,12 +53,12 @@ final class ContinualRule {
   func trainBatch(_ session: SessionCalls, result: UnsafeMutablePointer<EQP_BatchResult>) throws(PluginError) {
     let sets = try buffers(session)
     let free: EQP_RunResult
-    if let reference {
+    if let reference, let sums = sets.sums {
       let run = try reference.freePhase(session)
       free = run.run
       try session.copy(run.final, to: sets.free)
-      try session.zero(sets.gradient)
-      try reference.gradient(session, into: sets.gradient)
+      try session.zero(sums.gradient)
+      try reference.gradient(session, into: sums.gradient)
     } else {
       free = try session.relax(sets.free, beta: 0, steps: 0, start: .default)
     }
@@ -60,8 +66,7 @@ final class ContinualRule {
     let evaluation = try session.evaluate(sets.free)
     let signedBeta = sign == .random && session.uniform() >= 0.5 ? -beta : beta
     let scale = debug ? Self.debugScale : 1
-    let accumulate = debug || reference != nil
-    if accumulate { try session.zero(sets.total) }
+    if let sums = sets.sums { try session.zero(sums.total) }
     try session.copy(sets.free, to: sets.nudged)
     let kernel = try KernelCalls(dtype: session.dtype, err: nil)
     // g_t = −Δθ_t / (β B): the descent convention (docs/ABI.md).
@@ -69,23 +74,23 @@ final class ContinualRule {
     for _ in 0..<nudgedSteps {
       try session.copy(sets.nudged, to: sets.previous)
       try session.relax(sets.nudged, beta: signedBeta, steps: 1, start: .current)
-      if accumulate {
+      if let sums = sets.sums {
         // The debug mode and the angle need each step's update as a set of its own.
-        try session.zero(sets.step)
-        try session.stepUpdate(before: sets.previous, after: sets.nudged, coeff: coeff, into: sets.step)
-        try session.applyUpdate(sets.step, scale: scale)
-        try add(sets.step, to: sets.total, session, kernel)
+        try session.zero(sums.step)
+        try session.stepUpdate(before: sets.previous, after: sets.nudged, coeff: coeff, into: sums.step)
+        try session.applyUpdate(sums.step, scale: scale)
+        try add(sums.step, to: sums.total, session, kernel)
       } else {
         // One host call, which the model applies to θ in place when the optimizer keeps no state.
         try session.applyStep(before: sets.previous, after: sets.nudged, coeff: coeff, scale: scale)
       }
     }
-    if debug {
-      try session.applyUpdate(sets.total, scale: -Self.debugScale)
-      try session.applyUpdate(sets.total, scale: 1)
+    if debug, let sums = sets.sums {
+      try session.applyUpdate(sums.total, scale: -Self.debugScale)
+      try session.applyUpdate(sums.total, scale: 1)
     }
-    if reference != nil {
-      lastAngle = try angle(sets.total, sets.gradient, session, kernel)
+    if reference != nil, let sums = sets.sums {
+      lastAngle = try angle(sums.total, sums.gradient, session, kernel)
       try session.logMetric("angle_bptt", lastAngle)
     }
     result.pointee.applied = 1
@@ -117,10 +122,13 @@ final class ContinualRule {
 
   private func buffers(_ session: SessionCalls) throws(PluginError) -> Buffers {
     if let buffers, buffers.batch == session.batchSize { return buffers }
+    let sums =
+      debug || reference != nil
+      ? Sums(step: try session.makeGrads(), total: try session.makeGrads(), gradient: try session.makeGrads())
+      : nil
     let made = Buffers(
       batch: session.batchSize, free: try session.makeStates(), nudged: try session.makeStates(),
-      previous: try session.makeStates(), step: try session.makeGrads(), total: try session.makeGrads(),
-      gradient: try session.makeGrads())
+      previous: try session.makeStates(), sums: sums)
     buffers = made
     return made
   }
