@@ -62,6 +62,44 @@ final class PlotTests: XCTestCase {
     XCTAssertEqual(paths[0].attributes["stroke"], paths[1].attributes["stroke"])
   }
 
+  func testLightSeriesAreThinAndTranslucentAndMarkedSeriesGetADotPerPoint() throws {
+    let panel = LinePanel(
+      title: "p",
+      series: [
+        PlotSeries(name: "running", values: [3, 1, 2, 0.5], weight: .light),
+        PlotSeries(name: "epochs", values: [2, 1], x: [1, 3], marksPoints: true),
+      ])
+    let svg = try ParsedSVG(SVGPlot.grid([panel], columns: 1, title: ""))
+    let paths = svg.named("path")
+    XCTAssertEqual(paths.count, 2)
+    let lightWidth = Double(paths[0].attributes["stroke-width"] ?? "") ?? 0
+    let regularWidth = Double(paths[1].attributes["stroke-width"] ?? "") ?? 0
+    XCTAssertLessThan(lightWidth, regularWidth)
+    XCTAssertLessThan(Double(paths[0].attributes["stroke-opacity"] ?? "") ?? 1, 1)
+    XCTAssertNil(paths[1].attributes["stroke-opacity"])
+    XCTAssertEqual(svg.named("circle").filter { $0.attributes["class"] == "mark" }.count, 2)
+    XCTAssertEqual(svg.named("circle").count, 3, "and one in the legend")
+    XCTAssertTrue(svg.allCoordinatesAreFinite)
+  }
+
+  func testPointsTooDenseToTellApartAreNotMarked() throws {
+    let dense = PlotSeries(name: "s", values: (0..<500).map { Double($0) }, marksPoints: true)
+    let svg = try ParsedSVG(
+      SVGPlot.grid([LinePanel(title: "p", series: [dense])], columns: 1, title: ""))
+    XCTAssertTrue(svg.named("circle").filter { $0.attributes["class"] == "mark" }.isEmpty)
+  }
+
+  func testXFromZeroStartsTheAxisAtZero() throws {
+    let series = PlotSeries(name: "", values: [5], x: [1])
+    let fromData = try ParsedSVG(
+      SVGPlot.grid([LinePanel(title: "p", series: [series])], columns: 1, title: ""))
+    XCTAssertFalse(fromData.texts.contains("0"), "\(fromData.texts)")
+    let fromZero = try ParsedSVG(
+      SVGPlot.grid(
+        [LinePanel(title: "p", series: [series], xFromZero: true)], columns: 1, title: ""))
+    XCTAssertTrue(fromZero.texts.contains("0") && fromZero.texts.contains("1"), "\(fromZero.texts)")
+  }
+
   func testAnEmptyGridAndAnEmptyPanelStillParse() throws {
     XCTAssertNoThrow(try ParsedSVG(SVGPlot.grid([], columns: 3, title: "nothing")))
     let svg = try ParsedSVG(
