@@ -3,10 +3,6 @@ import XCTest
 
 @testable import EqpropHost
 
-#if canImport(FoundationXML)
-  import FoundationXML
-#endif
-
 /// The SVG plot writer: documents parse as XML, hold one path per drawn series, pick nice ticks,
 /// skip what cannot be drawn, escape text, downsample long series and write atomically.
 final class PlotTests: XCTestCase {
@@ -64,6 +60,44 @@ final class PlotTests: XCTestCase {
     XCTAssertNil(paths[0].attributes["stroke-dasharray"])
     XCTAssertEqual(paths[1].attributes["stroke-dasharray"], SVGBuilder.dashPattern)
     XCTAssertEqual(paths[0].attributes["stroke"], paths[1].attributes["stroke"])
+  }
+
+  func testLightSeriesAreThinAndTranslucentAndMarkedSeriesGetADotPerPoint() throws {
+    let panel = LinePanel(
+      title: "p",
+      series: [
+        PlotSeries(name: "running", values: [3, 1, 2, 0.5], weight: .light),
+        PlotSeries(name: "epochs", values: [2, 1], x: [1, 3], marksPoints: true),
+      ])
+    let svg = try ParsedSVG(SVGPlot.grid([panel], columns: 1, title: ""))
+    let paths = svg.named("path")
+    XCTAssertEqual(paths.count, 2)
+    let lightWidth = Double(paths[0].attributes["stroke-width"] ?? "") ?? 0
+    let regularWidth = Double(paths[1].attributes["stroke-width"] ?? "") ?? 0
+    XCTAssertLessThan(lightWidth, regularWidth)
+    XCTAssertLessThan(Double(paths[0].attributes["stroke-opacity"] ?? "") ?? 1, 1)
+    XCTAssertNil(paths[1].attributes["stroke-opacity"])
+    XCTAssertEqual(svg.named("circle").filter { $0.attributes["class"] == "mark" }.count, 2)
+    XCTAssertEqual(svg.named("circle").count, 3, "and one in the legend")
+    XCTAssertTrue(svg.allCoordinatesAreFinite)
+  }
+
+  func testPointsTooDenseToTellApartAreNotMarked() throws {
+    let dense = PlotSeries(name: "s", values: (0..<500).map { Double($0) }, marksPoints: true)
+    let svg = try ParsedSVG(
+      SVGPlot.grid([LinePanel(title: "p", series: [dense])], columns: 1, title: ""))
+    XCTAssertTrue(svg.named("circle").filter { $0.attributes["class"] == "mark" }.isEmpty)
+  }
+
+  func testXFromZeroStartsTheAxisAtZero() throws {
+    let series = PlotSeries(name: "", values: [5], x: [1])
+    let fromData = try ParsedSVG(
+      SVGPlot.grid([LinePanel(title: "p", series: [series])], columns: 1, title: ""))
+    XCTAssertFalse(fromData.texts.contains("0"), "\(fromData.texts)")
+    let fromZero = try ParsedSVG(
+      SVGPlot.grid(
+        [LinePanel(title: "p", series: [series], xFromZero: true)], columns: 1, title: ""))
+    XCTAssertTrue(fromZero.texts.contains("0") && fromZero.texts.contains("1"), "\(fromZero.texts)")
   }
 
   func testAnEmptyGridAndAnEmptyPanelStillParse() throws {
@@ -369,80 +403,5 @@ final class PlotTests: XCTestCase {
     XCTAssertEqual(PlotPalette.color(count), PlotPalette.color(0))
     XCTAssertEqual(PlotPalette.color(-1), PlotPalette.colors.last)
     XCTAssertEqual(Set(PlotPalette.colors).count, count)
-  }
-}
-
-/// An SVG document read back with `XMLParser`: its elements in order, and the text inside each.
-private struct ParsedSVG {
-  struct Element {
-    var name: String
-    var attributes: [String: String]
-    var text: String
-  }
-
-  let elements: [Element]
-
-  /// Parses `svg`, failing with the parser's message when it is not well-formed XML.
-  init(_ svg: String) throws {
-    let collector = ElementCollector()
-    let parser = XMLParser(data: Data(svg.utf8))
-    parser.delegate = collector
-    guard parser.parse() else {
-      throw ParseFailure(message: "\(parser.parserError.map { "\($0)" } ?? "unknown"): \(svg)")
-    }
-    elements = collector.elements
-  }
-
-  func named(_ name: String) -> [Element] {
-    elements.filter { $0.name == name }
-  }
-
-  func text(of name: String) -> [String] {
-    named(name).map(\.text)
-  }
-
-  /// The contents of every `<text>` element.
-  var texts: [String] { text(of: "text") }
-
-  /// Whether every numeric attribute of a drawn element is a finite number.
-  var allCoordinatesAreFinite: Bool {
-    let numeric = ["x", "y", "x1", "y1", "x2", "y2", "width", "height"]
-    return elements.allSatisfy { element in
-      numeric.allSatisfy { key in
-        guard let value = element.attributes[key], !value.hasSuffix("%") else { return true }
-        return Double(value)?.isFinite ?? false
-      }
-        && !(element.attributes["d"] ?? "").lowercased().contains("nan")
-        && !(element.attributes["d"] ?? "").lowercased().contains("inf")
-    }
-  }
-
-  struct ParseFailure: Error {
-    var message: String
-  }
-}
-
-/// Collects the elements `XMLParser` reports.
-private final class ElementCollector: NSObject, XMLParserDelegate {
-  var elements: [ParsedSVG.Element] = []
-  private var open: [Int] = []
-
-  func parser(
-    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
-  ) {
-    open.append(elements.count)
-    elements.append(ParsedSVG.Element(name: elementName, attributes: attributeDict, text: ""))
-  }
-
-  func parser(
-    _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-    qualifiedName qName: String?
-  ) {
-    open.removeLast()
-  }
-
-  func parser(_ parser: XMLParser, foundCharacters string: String) {
-    if let index = open.last { elements[index].text += string }
   }
 }

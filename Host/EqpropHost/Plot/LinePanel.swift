@@ -10,16 +10,20 @@ public struct LinePanel: Sendable, Equatable {
   public var series: [PlotSeries]
   /// Whether the y axis is logarithmic; values ≤ 0 are then skipped.
   public var logY: Bool
+  /// Whether the x axis reaches back to 0 whatever the data: training starts at epoch 0, and
+  /// a run of one epoch should not get an axis from 0.9 to 1.1.
+  public var xFromZero: Bool
 
-  /// A panel; the labels default to empty and the y axis to linear.
+  /// A panel; the labels default to empty, the y axis to linear and the x axis to the data.
   public init(
     title: String, xLabel: String = "", yLabel: String = "", series: [PlotSeries],
-    logY: Bool = false
+    logY: Bool = false, xFromZero: Bool = false
   ) {
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
     self.series = series
     self.logY = logY
+    self.xFromZero = xFromZero
   }
 }

@@ -7,10 +7,6 @@ struct PanelDrawing {
   static let top = 30.0
   /// Space around a cell's content.
   static let padding = 10.0
-  /// The plot area's smallest height.
-  static let plotHeight = 210.0
-  /// The cell's smallest width.
-  static let cellWidth = 360.0
 
   let panel: LinePanel
   let points: [SeriesPoints]
@@ -24,7 +20,9 @@ struct PanelDrawing {
     let all = points.flatMap(\.points)
     let xs = all.map(\.x)
     let ys = all.map(\.y)
-    xTicks = NiceTicks.linear(xs.min() ?? 0, xs.max() ?? (all.isEmpty ? 1 : 0))
+    let xLow = xs.min() ?? 0
+    xTicks = NiceTicks.linear(
+      panel.xFromZero ? Swift.min(0, xLow) : xLow, xs.max() ?? (all.isEmpty ? 1 : 0))
     yTicks =
       panel.logY
       ? NiceTicks.log(ys.min() ?? 1, ys.max() ?? 10)
@@ -35,23 +33,23 @@ struct PanelDrawing {
   var legendItems: [PlotLegend.Item] {
     panel.series.map {
       PlotLegend.Item(
-        name: $0.name, color: PlotPalette.color($0.color), mark: .line(dashed: $0.style == .dashed))
+        name: $0.name, color: PlotPalette.color($0.color),
+        mark: .line(dashed: $0.style == .dashed, weight: $0.weight, dot: $0.marksPoints))
     }
   }
 
-  /// The width the panel's cell needs, at least ``cellWidth``.
+  /// The width the panel's cell needs for its title and x label.
   var neededWidth: Double {
     let title = SVGText.width(panel.title, fontSize: PanelDrawing.titleFontSize)
     let xLabel = SVGText.width(panel.xLabel, fontSize: PlotAxes.labelFontSize)
     return Swift.max(
-      PanelDrawing.cellWidth, title + 2 * PanelDrawing.padding,
+      title + 2 * PanelDrawing.padding,
       xLabel + PlotAxes.leftMargin(yTicks, label: panel.yLabel) + 3 * PanelDrawing.padding)
   }
 
-  /// The plot height the panel needs, at least ``plotHeight``: a long y label needs more.
+  /// The plot height the panel needs for its rotated y label.
   var neededPlotHeight: Double {
-    Swift.max(
-      PanelDrawing.plotHeight, SVGText.width(panel.yLabel, fontSize: PlotAxes.labelFontSize) + 10)
+    SVGText.width(panel.yLabel, fontSize: PlotAxes.labelFontSize) + 10
   }
 
   /// The height under the plot area for the x axis.
@@ -106,10 +104,19 @@ struct PanelDrawing {
     let yScale = area.yScale(yTicks)
     PlotAxes.drawGrid(into: &svg, area: area, x: xScale, y: yScale)
     for (series, kept) in zip(panel.series, points) where !kept.runs.isEmpty {
+      let color = PlotPalette.color(series.color)
       svg.path(
-        PanelDrawing.pathData(kept.runs, x: xScale, y: yScale),
-        stroke: PlotPalette.color(series.color),
-        width: 1.6, dashed: series.style == .dashed, className: "series", title: series.name)
+        PanelDrawing.pathData(kept.runs, x: xScale, y: yScale), stroke: color,
+        width: series.weight.lineWidth, dashed: series.style == .dashed,
+        opacity: series.weight.opacity, className: "series", title: series.name)
+      // Dots less than two diameters apart merge into a thick line: only sparser series get them.
+      let markable = Int(area.width / (4 * PlotSeries.markRadius))
+      guard series.marksPoints, kept.points.count <= markable else { continue }
+      for point in kept.points {
+        svg.circle(
+          xScale.pixel(point.x), yScale.pixel(point.y), radius: PlotSeries.markRadius, fill: color,
+          className: "mark")
+      }
     }
     if points.allSatisfy(\.runs.isEmpty) {
       svg.text(

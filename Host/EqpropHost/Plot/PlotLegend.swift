@@ -5,7 +5,9 @@ struct PlotLegend {
   struct Item: Equatable {
     /// What sits before the name.
     enum Mark: Equatable {
-      case line(dashed: Bool)
+      /// A line sample, stroked like the series, with a dot in its middle when the series
+      /// marks its points.
+      case line(dashed: Bool, weight: PlotSeries.Weight, dot: Bool)
       case swatch
     }
 
@@ -66,10 +68,16 @@ struct PlotLegend {
       let left = x + entry.x
       let middle = y + (Double(entry.row) + 0.5) * PlotLegend.rowHeight
       switch entry.item.mark {
-      case .line(let dashed):
+      case .line(let dashed, let weight, let dot):
+        // A bit wider than in the plot: the sample is short.
         svg.line(
           left, middle, left + PlotLegend.lineWidth, middle, stroke: entry.item.color,
-          width: 2, dashed: dashed)
+          width: weight.lineWidth * 1.25, dashed: dashed, opacity: weight.opacity)
+        if dot {
+          svg.circle(
+            left + PlotLegend.lineWidth / 2, middle, radius: PlotSeries.markRadius,
+            fill: entry.item.color)
+        }
       case .swatch:
         let side = PlotLegend.swatchSide
         svg.rect(left, middle - side / 2, side, side, fill: entry.item.color)

@@ -16,12 +16,22 @@ struct SVGBuilder {
   /// A straight line.
   mutating func line(
     _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1,
-    dashed: Bool = false, className: String? = nil
+    dashed: Bool = false, opacity: Double = 1, className: String? = nil
   ) {
     elements.append(
       "<line\(classAttribute(className)) x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\""
         + " y2=\"\(n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\""
-        + (dashed ? " stroke-dasharray=\"\(SVGBuilder.dashPattern)\"" : "") + "/>")
+        + (dashed ? " stroke-dasharray=\"\(SVGBuilder.dashPattern)\"" : "")
+        + strokeOpacity(opacity) + "/>")
+  }
+
+  /// A filled circle.
+  mutating func circle(
+    _ cx: Double, _ cy: Double, radius: Double, fill: String, className: String? = nil
+  ) {
+    elements.append(
+      "<circle\(classAttribute(className)) cx=\"\(n(cx))\" cy=\"\(n(cy))\" r=\"\(n(radius))\""
+        + " fill=\"\(fill)\"/>")
   }
 
   /// A rectangle; `stroke` nil means no outline.
@@ -49,15 +59,15 @@ struct SVGBuilder {
 
   /// A stroked, unfilled path with round joins and caps (so a lone point shows as a dot).
   mutating func path(
-    _ data: String, stroke: String, width: Double, dashed: Bool, className: String? = nil,
-    title: String? = nil
+    _ data: String, stroke: String, width: Double, dashed: Bool, opacity: Double = 1,
+    className: String? = nil, title: String? = nil
   ) {
     let tooltip = title.map { "<title>\(SVGText.escape($0))</title>" } ?? ""
     elements.append(
       "<path\(classAttribute(className)) d=\"\(data)\" fill=\"none\" stroke=\"\(stroke)\""
         + " stroke-width=\"\(n(width))\" stroke-linejoin=\"round\" stroke-linecap=\"round\""
         + (dashed ? " stroke-dasharray=\"\(SVGBuilder.dashPattern)\"" : "")
-        + ">\(tooltip)</path>")
+        + strokeOpacity(opacity) + ">\(tooltip)</path>")
   }
 
   /// The dashes of a dashed series, in pixels: long enough to read as dashes at 1.5 px.
@@ -80,6 +90,11 @@ struct SVGBuilder {
     lines += elements
     lines.append("</svg>")
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The `stroke-opacity` attribute, or nothing for an opaque stroke.
+  private func strokeOpacity(_ opacity: Double) -> String {
+    opacity < 1 ? " stroke-opacity=\"\(n(opacity))\"" : ""
   }
 
   private func classAttribute(_ name: String?) -> String {

@@ -10,19 +10,27 @@ public enum SVGPlot {
   /// From the top of the document to the first row: room for the title.
   static let titleHeight = 36.0
 
+  /// The smallest width of a grid cell by default: three fit a screen side by side.
+  public static let standardCellWidth = 360.0
+  /// The smallest height of a cell's plot area by default.
+  public static let standardPlotHeight = 210.0
+
   /// A grid of `panels`, `columns` wide (rows as needed), under `title`.
   ///
-  /// Every cell has the same size, so the panels' plot areas line up; each panel's legend sits
-  /// under its x axis.
-  public static func grid(_ panels: [LinePanel], columns: Int, title: String) -> String {
+  /// Every cell has the same size, at least `minimumCellWidth` wide with a plot area at least
+  /// `minimumPlotHeight` high (more when a title or label needs it), so the panels' plot areas
+  /// line up; each panel's legend sits under its x axis.
+  public static func grid(
+    _ panels: [LinePanel], columns: Int, title: String,
+    minimumCellWidth: Double = standardCellWidth, minimumPlotHeight: Double = standardPlotHeight
+  ) -> String {
     let drawings = panels.map(PanelDrawing.init)
     let columns = Swift.max(1, Swift.min(columns, drawings.count))
     let rows = (drawings.count + columns - 1) / columns
     let titleWidth = SVGText.width(title, fontSize: titleFontSize) + 2 * PanelDrawing.padding
     let cellWidth = Swift.max(
-      drawings.map(\.neededWidth).max() ?? PanelDrawing.cellWidth,
-      titleWidth / Double(columns))
-    let plotHeight = drawings.map(\.neededPlotHeight).max() ?? PanelDrawing.plotHeight
+      minimumCellWidth, drawings.map(\.neededWidth).max() ?? 0, titleWidth / Double(columns))
+    let plotHeight = Swift.max(minimumPlotHeight, drawings.map(\.neededPlotHeight).max() ?? 0)
     let legendWidth = cellWidth - 2 * PanelDrawing.padding
     let legends = drawings.map { PlotLegend($0.legendItems, width: legendWidth) }
     let below =
