@@ -23,6 +23,8 @@ let package = Package(
     .library(name: "eqprop_rbp", type: .dynamic, targets: ["RBPLearner"]),
     .library(name: "eqprop_cep", type: .dynamic, targets: ["CEPLearner"]),
     .library(name: "eqprop_vf", type: .dynamic, targets: ["VectorFieldModel"]),
+    // The Swift examples of docs/PLUGINS.md.
+    .library(name: "eqprop_example_energy", type: .dynamic, targets: ["ExampleEnergyModel"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -98,6 +100,11 @@ let package = Package(
     .target(
       name: "DiscreteDynamics", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Dynamics/Discrete", linkerSettings: pluginLinkerSettings),
+
+    // MARK: Example plugins for authors (docs/PLUGINS.md), built and tested like the shipped ones
+    .target(
+      name: "ExampleEnergyModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "examples/swift-plugins/EnergyModel", linkerSettings: pluginLinkerSettings),
 
     // MARK: Tests
     .target(name: "TestSupport", dependencies: ["CEqprop"], path: "Tests/TestSupport"),
