@@ -25,6 +25,7 @@ let package = Package(
     .library(name: "eqprop_vf", type: .dynamic, targets: ["VectorFieldModel"]),
     // The Swift examples of docs/PLUGINS.md.
     .library(name: "eqprop_example_energy", type: .dynamic, targets: ["ExampleEnergyModel"]),
+    .library(name: "eqprop_example_fixed_point", type: .dynamic, targets: ["ExampleFixedPointDynamics"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -105,6 +106,9 @@ let package = Package(
     .target(
       name: "ExampleEnergyModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "examples/swift-plugins/EnergyModel", linkerSettings: pluginLinkerSettings),
+    .target(
+      name: "ExampleFixedPointDynamics", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "examples/swift-plugins/FixedPointDynamics", linkerSettings: pluginLinkerSettings),
 
     // MARK: Tests
     .target(name: "TestSupport", dependencies: ["CEqprop"], path: "Tests/TestSupport"),

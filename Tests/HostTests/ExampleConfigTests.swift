@@ -7,7 +7,7 @@ import XCTest
 /// Every config in examples/ resolves against the plugins SwiftPM builds, so none rots. (The
 /// configs of the C examples need their plugins built: the *ExampleTests run them.)
 final class ExampleConfigTests: XCTestCase {
-  private let cExamples = ["c-learner/", "c-model/"]
+  private let cExamples = ["c-learner/", "c-model/", "c-dynamics/"]
 
   func testEveryExampleConfigResolves() throws {
     let catalog = PluginCatalog.load(PluginSearchPath(folders: [RepositoryPaths.binaryFolder]))
