@@ -2,7 +2,8 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// The learner examples, run by the unchanged host.
+/// The learner examples of docs/PLUGINS.md (examples/c-learner in C, example-ep in Swift), run
+/// by the unchanged host.
 final class LearnerExampleTests: XCTestCase {
   /// Built with the one `cc` command its header comment shows, dropped into a folder, and run
   /// for a few batches; the host binary stays as it was.
@@ -20,5 +21,14 @@ final class LearnerExampleTests: XCTestCase {
     XCTAssertTrue(run.standardError.contains("nudge_shift"), run.standardError)
     XCTAssertTrue(FileManager.default.fileExists(atPath: run.folder + "/weights.safetensors"))
     XCTAssertEqual(try hash(), before)
+  }
+
+  /// Plain EP is the shipped `ep` with a positive β, so training gives the same θ bit for bit.
+  func testSwiftLearnerTrainsExactlyAsTheShippedEP() throws {
+    let example = try ExampleRun("swift-plugins/ep-learner.yaml")
+    let shipped = try ExampleRun(
+      "swift-plugins/ep-learner.yaml", replacing: [("id: example-ep", "id: ep")])
+    XCTAssertEqual(example.results, shipped.results)
+    XCTAssertEqual(try example.weights(), try shipped.weights())
   }
 }
