@@ -23,6 +23,10 @@ let package = Package(
     .library(name: "eqprop_rbp", type: .dynamic, targets: ["RBPLearner"]),
     .library(name: "eqprop_cep", type: .dynamic, targets: ["CEPLearner"]),
     .library(name: "eqprop_vf", type: .dynamic, targets: ["VectorFieldModel"]),
+    // The Swift examples of docs/PLUGINS.md, one of each kind.
+    .library(name: "eqprop_example_energy", type: .dynamic, targets: ["ExampleEnergyModel"]),
+    .library(name: "eqprop_example_fixed_point", type: .dynamic, targets: ["ExampleFixedPointDynamics"]),
+    .library(name: "eqprop_example_ep", type: .dynamic, targets: ["ExampleEPLearner"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -98,6 +102,17 @@ let package = Package(
     .target(
       name: "DiscreteDynamics", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Dynamics/Discrete", linkerSettings: pluginLinkerSettings),
+
+    // MARK: Example plugins for authors (docs/PLUGINS.md), built and tested like the shipped ones
+    .target(
+      name: "ExampleEnergyModel", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "examples/swift-plugins/EnergyModel", linkerSettings: pluginLinkerSettings),
+    .target(
+      name: "ExampleFixedPointDynamics", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "examples/swift-plugins/FixedPointDynamics", linkerSettings: pluginLinkerSettings),
+    .target(
+      name: "ExampleEPLearner", dependencies: ["CEqprop", "EqpropPluginSDK"],
+      path: "examples/swift-plugins/EPLearner", linkerSettings: pluginLinkerSettings),
 
     // MARK: Tests
     .target(name: "TestSupport", dependencies: ["CEqprop"], path: "Tests/TestSupport"),

@@ -12,9 +12,9 @@ final class ModelHarness {
   let rng = RandomStream(seed: 99)
   private(set) var states: TensorSet
 
-  /// `yaml` is a whole config; plugins come from the build folder.
-  init(yaml: String, batch: Int) throws {
-    let catalog = PluginCatalog.load(PluginSearchPath(folders: [RepositoryPaths.binaryFolder]))
+  /// `yaml` is a whole config; plugins come from `pluginFolders`, then the build folder.
+  init(yaml: String, batch: Int, pluginFolders: [String] = []) throws {
+    let catalog = PluginCatalog.load(PluginSearchPath(folders: pluginFolders + [RepositoryPaths.binaryFolder]))
     let value = try ConfigParser.parse(text: yaml, source: "test config")
     let config = try RunConfig.resolve(value, source: "test config", catalog: catalog)
     session = try TrainingSession(config: config, trainingExamples: batch)

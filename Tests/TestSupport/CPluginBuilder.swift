@@ -10,21 +10,32 @@ public enum CPluginBuilder {
   }
 
   /// Compiles `source` into `folder/lib<name>.so` with `cc -shared -fPIC -std=c11 -Wall
-  /// -Wextra -Werror`, against `includeFolder` (the current header unless a fixture's).
+  /// -Wextra -Werror`, against `includeFolder` (the current header unless a fixture's), linking
+  /// `libraries` (`["m"]` is `-lm`).
   @discardableResult
   public static func build(
     source: String, name: String, into folder: String, defines: [String] = [],
-    includeFolder: String = RepositoryPaths.includeFolder
+    includeFolder: String = RepositoryPaths.includeFolder, libraries: [String] = []
   ) throws -> String {
     let output = "\(folder)/lib\(name).so"
     let arguments =
       ["-shared", "-fPIC", "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", includeFolder]
-      + defines.map { "-D\($0)" } + [source, "-o", output]
+      + defines.map { "-D\($0)" } + [source] + libraries.map { "-l\($0)" } + ["-o", output]
     let result = try ProcessRunner.run("/usr/bin/env", ["cc"] + arguments)
     guard result.status == 0 else {
       throw BuildFailure(message: "cc \(arguments.joined(separator: " ")) failed:\n\(result.standardError)")
     }
     return output
+  }
+
+  /// A C example of the repository (`path` under examples/, e.g. "c-model/layered_energy.c")
+  /// with the `cc` line of its header comment (and -Werror), alone in a fresh folder; returns
+  /// the folder.
+  public static func example(_ path: String, name: String, libraries: [String] = []) throws -> String {
+    let folder = try temporaryFolder("eqprop-example")
+    try build(
+      source: RepositoryPaths.root + "/examples/" + path, name: name, into: folder, libraries: libraries)
+    return folder
   }
 
   /// The fixture plugin (Tests/Fixtures/plugins/fixture_plugin.c) with `defines`.
