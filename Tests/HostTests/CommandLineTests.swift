@@ -30,6 +30,9 @@ final class CommandLineTests: XCTestCase {
     // The Swift plugin SwiftPM built beside the executable is found too.
     let discrete = try XCTUnwrap(plugins.first { $0["id"] as? String == "discrete" })
     XCTAssertEqual(discrete["kind"] as? String, "dynamics")
+    // Every capability bit this host defines has a name (not a raw hex value).
+    let vf = try XCTUnwrap(plugins.first { $0["id"] as? String == "vf" })
+    XCTAssertEqual(vf["capabilities"] as? [String], ["vjp", "f64", "step_update", "apply_step"])
     XCTAssertEqual(try sha256(eqprop), before, "the host binary must not change")
   }
 

@@ -22,6 +22,7 @@ public enum PluginKind: UInt32, Sendable, CaseIterable, Comparable {
         (UInt64(EQP_MODEL_CAP_PHI), "phi"), (UInt64(EQP_MODEL_CAP_VJP), "vjp"),
         (UInt64(EQP_MODEL_CAP_F64), "f64"), (UInt64(EQP_MODEL_CAP_ENERGY), "energy"),
         (UInt64(EQP_MODEL_CAP_REENTRANT), "reentrant"), (UInt64(EQP_MODEL_CAP_STEP_UPDATE), "step_update"),
+        (UInt64(EQP_MODEL_CAP_APPLY_STEP), "apply_step"),
       ]
     case .dynamics:
       return [
