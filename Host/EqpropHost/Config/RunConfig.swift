@@ -74,15 +74,12 @@ public struct RunConfig: Sendable {
       if let guess = Spelling.closest(to: entry.key, among: sections) { message += "; did you mean '\(guess)'?" }
       throw ConfigError(message + " (known: \(sections.joined(separator: ", ")))")
     }
-    let top = try OptionValidator(options: HostSchema.top, extraKeys: nested)
-      .resolve(root, path: "config")
+    let top = try OptionValidator(options: HostSchema.top, extraKeys: nested).resolve(root, path: "")
     let training = try OptionValidator(options: HostSchema.training).resolve(root["training"], path: "training")
     let optimizer = try OptionValidator(options: HostSchema.optimizer).resolve(root["optimizer"], path: "optimizer")
     let data = try OptionValidator(options: HostSchema.data).resolve(root["data"], path: "data")
     let check = try OptionValidator(options: HostSchema.check).resolve(root["check"], path: "check")
-    guard case .string(let input)? = check["input"], ["data", "random"].contains(input) else {
-      throw ConfigError("check.input: must be \"data\" or \"random\"")
-    }
+    let input = try choice(check, "input", among: ["data", "random"], path: "check.input")
     let model = try pluginSection(root, "model", .model, catalog)
     let dynamics = try pluginSection(root, "dynamics", .dynamics, catalog)
     let learner = try pluginSection(root, "learner", .learner, catalog)
@@ -96,13 +93,9 @@ public struct RunConfig: Sendable {
       if case .string(let value)? = section[key] { return value }
       return ""
     }
-    let dtypeName = string(top, "dtype")
-    let dtype: UInt32
-    switch dtypeName {
-    case "f32": dtype = UInt32(EQP_DTYPE_F32)
-    case "f64": dtype = UInt32(EQP_DTYPE_F64)
-    default: throw ConfigError("dtype: \"\(dtypeName)\" is not one of f32, f64")
-    }
+    let dtype: UInt32 =
+      try choice(top, "dtype", among: ["f32", "f64"], path: "dtype") == "f64"
+      ? UInt32(EQP_DTYPE_F64) : UInt32(EQP_DTYPE_F32)
     var rates: [Double] = []
     if case .list(let values)? = optimizer["lr"] { rates = values.compactMap(\.number) }
     let seed = overrides.seed ?? UInt64(int(top, "seed"))
@@ -137,6 +130,21 @@ public struct RunConfig: Sendable {
       resolved: .map(resolvedTop))
   }
 
+  /// A string option that must be one of `choices`, or the refusal naming its path.
+  private static func choice(
+    _ section: ConfigValue, _ key: String, among choices: [String], path: String
+  ) throws(ConfigError) -> String {
+    guard case .string(let value)? = section[key], choices.contains(value) else {
+      let found = section[key]?.flowText ?? "nothing"
+      var message = "\(path): \(found) is not one of \(choices.joined(separator: ", "))"
+      if case .string(let value)? = section[key], let guess = Spelling.closest(to: value, among: choices) {
+        message += "; did you mean '\(guess)'?"
+      }
+      throw ConfigError(message)
+    }
+    return value
+  }
+
   private static func pluginSection(
     _ root: ConfigValue, _ key: String, _ kind: PluginKind, _ catalog: PluginCatalog
   ) throws(ConfigError) -> PluginSection {
@@ -150,7 +158,10 @@ public struct RunConfig: Sendable {
     do {
       plugin = try catalog.find(kind, id: id)
     } catch {
-      throw ConfigError("\(key).id: \(error.message)")
+      var message = "\(key).id: \(error.message)"
+      let ids = catalog.plugins.filter { $0.kind == kind }.map(\.id)
+      if let guess = Spelling.closest(to: id, among: ids) { message += "; did you mean '\(guess)'?" }
+      throw ConfigError(message)
     }
     let options = try OptionValidator(options: plugin.options, extraKeys: ["id"]).resolve(section, path: key)
     return PluginSection(plugin: plugin, options: options)
