@@ -21,6 +21,8 @@ struct CheckCommand: ParsableCommand {
   @Argument(help: "A YAML config with dtype: f64 and a check: section (see examples/).")
   var config: String
 
+  @OptionGroup var settings: ConfigSettingOptions
+
   @Option(help: "β, replacing check.beta.")
   var beta: Double?
 
@@ -55,7 +57,7 @@ struct CheckCommand: ParsableCommand {
     let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: pluginFolders))
     let runConfig: RunConfig
     do {
-      runConfig = try RunConfig.load(file: config, catalog: catalog, overrides: .init(dataFolder: data))
+      runConfig = try RunConfig.load(file: config, catalog: catalog, overrides: .init(settings: settings.values, data: data))
     } catch {
       throw ValidationError(error.message)
     }

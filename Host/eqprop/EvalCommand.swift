@@ -14,6 +14,8 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "An MNIST-format IDX folder (default: the run's data folder).")
   var data: String?
 
+  @OptionGroup var settings: ConfigSettingOptions
+
   @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
   var pluginFolders: [String] = []
 
@@ -25,7 +27,7 @@ struct EvalCommand: ParsableCommand {
     let paths = RunFolder.locate(checkpoint)
     let runConfig: RunConfig
     do {
-      runConfig = try RunConfig.load(file: paths.config, catalog: catalog, overrides: .init(dataFolder: data))
+      runConfig = try RunConfig.load(file: paths.config, catalog: catalog, overrides: .init(settings: settings.values, data: data))
     } catch {
       throw ValidationError(error.message)
     }

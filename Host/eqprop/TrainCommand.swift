@@ -21,6 +21,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "An MNIST-format IDX folder (default: Debian's Fashion-MNIST).")
   var data: String?
 
+  @OptionGroup var settings: ConfigSettingOptions
+
   @Option(help: "Epochs, replacing training.epochs.")
   var epochs: Int?
 
@@ -47,7 +49,7 @@ struct TrainCommand: ParsableCommand {
     do {
       runConfig = try RunConfig.load(
         file: config, catalog: catalog,
-        overrides: .init(epochs: epochs, seed: seed, dataFolder: data))
+        overrides: .init(settings: settings.values, epochs: epochs, seed: seed, data: data))
     } catch {
       throw ValidationError(error.message)
     }

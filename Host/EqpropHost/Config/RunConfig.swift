@@ -40,18 +40,49 @@ public struct RunConfig: Sendable {
     public var input: String
   }
 
-  /// The resolved config as YAML: every key, defaults included (saved beside the weights).
+  /// The resolved config: every key, defaults included (saved beside the weights).
   public var resolved: ConfigValue
 
-  /// Command-line values that replace the file's.
+  /// The resolved config as the text of a run folder's `config.yaml`.
+  public var resolvedText: String {
+    "# Resolved by eqprop: every key, defaults included.\n" + resolved.yamlText() + "\n"
+  }
+
+  /// Command-line values that replace the file's: `--set KEY=VALUE` settings, then the
+  /// dedicated options (`--epochs`, `--seed`, `--data`), applied to the parsed file before it
+  /// is checked.
   public struct Overrides: Sendable {
+    public var settings: [ConfigSetting]
     public var epochs: Int?
     public var seed: UInt64?
-    public var dataFolder: String?
-    public init(epochs: Int? = nil, seed: UInt64? = nil, dataFolder: String? = nil) {
+    public var data: String?
+    public init(
+      settings: [ConfigSetting] = [], epochs: Int? = nil, seed: UInt64? = nil, data: String? = nil
+    ) {
+      self.settings = settings
       self.epochs = epochs
       self.seed = seed
-      self.dataFolder = dataFolder
+      self.data = data
+    }
+
+    /// `root` with every override written in.
+    func apply(to root: ConfigValue) throws(ConfigError) -> ConfigValue {
+      var result = root
+      for setting in try settings + dedicated() { result = try setting.apply(to: result) }
+      return result
+    }
+
+    private func dedicated() throws(ConfigError) -> [ConfigSetting] {
+      var list: [ConfigSetting] = []
+      if let epochs { list.append(ConfigSetting(["training", "epochs"], .int(Int64(epochs)), option: "--epochs")) }
+      if let seed {
+        guard let value = Int64(exactly: seed) else {
+          throw ConfigError("--seed: \(seed) is above the maximum \(Int64.max)")
+        }
+        list.append(ConfigSetting(["seed"], .int(value), option: "--seed"))
+      }
+      if let data { list.append(ConfigSetting(["data", "dir"], .string(data), option: "--data")) }
+      return list
     }
   }
 
@@ -62,15 +93,18 @@ public struct RunConfig: Sendable {
   }
 
   public static func resolve(
-    _ root: ConfigValue, source: String, catalog: PluginCatalog, overrides: Overrides = Overrides()
+    _ parsed: ConfigValue, source: String, catalog: PluginCatalog, overrides: Overrides = Overrides()
   ) throws(ConfigError) -> RunConfig {
-    guard case .map(let entries) = root else {
+    guard case .map(let entries) = parsed else {
       throw ConfigError("\(source): the top level must be a map of sections")
     }
     let nested = ["model", "dynamics", "learner", "optimizer", "training", "data", "check", "hooks"]
     let sections = ["name", "seed", "dtype"] + nested
-    for entry in entries where !sections.contains(entry.key) {
-      var message = "\(source): \(entry.key): unknown section"
+    let root = try overrides.apply(to: .map(entries))
+    for entry in root.mapEntries where !sections.contains(entry.key) {
+      // A section only a --set gave is not the file's fault.
+      let origin = parsed[entry.key] == nil ? "" : "\(source): "
+      var message = "\(origin)\(entry.key): unknown section"
       if let guess = Spelling.closest(to: entry.key, among: sections) { message += "; did you mean '\(guess)'?" }
       throw ConfigError(message + " (known: \(sections.joined(separator: ", ")))")
     }
@@ -89,40 +123,26 @@ public struct RunConfig: Sendable {
       if case .int(let value)? = section[key] { return Int(value) }
       return 0
     }
-    func string(_ section: ConfigValue, _ key: String) -> String {
-      if case .string(let value)? = section[key] { return value }
-      return ""
-    }
     let dtype: UInt32 =
       try choice(top, "dtype", among: ["f32", "f64"], path: "dtype") == "f64"
       ? UInt32(EQP_DTYPE_F64) : UInt32(EQP_DTYPE_F32)
     var rates: [Double] = []
     if case .list(let values)? = optimizer["lr"] { rates = values.compactMap(\.number) }
-    let seed = overrides.seed ?? UInt64(int(top, "seed"))
-    let epochs = overrides.epochs ?? int(training, "epochs")
-    let folder = overrides.dataFolder ?? string(data, "dir")
-    var trainingResolved = training
-    var topResolved = top
-    if case .map(var entries) = trainingResolved, let index = entries.firstIndex(where: { $0.key == "epochs" }) {
-      entries[index].value = .int(Int64(epochs))
-      trainingResolved = .map(entries)
-    }
-    if case .map(var entries) = topResolved, let index = entries.firstIndex(where: { $0.key == "seed" }) {
-      entries[index].value = .int(Int64(seed))
-      topResolved = .map(entries)
-    }
     let resolvedTop: [(key: String, value: ConfigValue)] =
-      (topResolved.mapEntries.filter { !nested.contains($0.key) })
+      top.mapEntries.filter { !nested.contains($0.key) }
       + [("model", model.options), ("dynamics", dynamics.options), ("learner", learner.options),
-        ("optimizer", optimizer), ("training", trainingResolved), ("data", .map([("dir", .string(folder))])),
+        ("optimizer", optimizer), ("training", training), ("data", data),
         ("check", check), ("hooks", hooks.resolved)]
-    guard epochs >= 1 else { throw ConfigError("training.epochs: \(epochs) must be at least 1") }
+    func string(_ section: ConfigValue, _ key: String) -> String {
+      if case .string(let value)? = section[key] { return value }
+      return ""
+    }
+    let folder = string(data, "dir")
     return RunConfig(
-      name: string(top, "name"), seed: seed, dtype: dtype, epochs: epochs,
+      name: string(top, "name"), seed: UInt64(int(top, "seed")), dtype: dtype, epochs: int(training, "epochs"),
       batchSize: int(training, "batch_size"), testBatchSize: int(training, "test_batch_size"),
       trainLimit: int(training, "train_limit"), testLimit: int(training, "test_limit"),
-      evalSteps: int(training, "eval_steps"),
-      dataFolder: folder.isEmpty ? nil : folder, learningRates: rates,
+      evalSteps: int(training, "eval_steps"), dataFolder: folder.isEmpty ? nil : folder, learningRates: rates,
       momentum: optimizer["momentum"]?.number ?? 0, model: model, dynamics: dynamics,
       learner: learner, hooks: hooks.hooks,
       check: CheckSettings(
