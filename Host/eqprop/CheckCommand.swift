@@ -35,7 +35,7 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "Fail (exit 1) when the worst relative error is above this.")
   var maxRelError: Double?
 
-  @Option(help: "An MNIST-format IDX folder (default: Debian's Fashion-MNIST).")
+  @Option(help: "A data folder (MNIST-format IDX or CIFAR-10 binary) or a name: mnist, fashion-mnist.")
   var data: String?
 
   @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")

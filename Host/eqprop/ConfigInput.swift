@@ -9,7 +9,7 @@ struct ConfigInput: ParsableArguments {
 
   @OptionGroup var settings: ConfigSettingOptions
 
-  @Option(help: "An MNIST-format IDX folder, replacing data.dir.")
+  @Option(help: "A data folder or name, replacing data.dir.")
   var data: String?
 
   @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")

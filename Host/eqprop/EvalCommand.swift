@@ -11,7 +11,7 @@ struct EvalCommand: ParsableCommand {
   @Argument(help: "A run folder or a weights.safetensors with config.yaml beside it.")
   var checkpoint: String
 
-  @Option(help: "An MNIST-format IDX folder (default: the run's data folder).")
+  @Option(help: "A data folder (MNIST-format IDX or CIFAR-10 binary) or a name (default: the run's).")
   var data: String?
 
   @OptionGroup var settings: ConfigSettingOptions

@@ -18,7 +18,7 @@ struct TrainCommand: ParsableCommand {
   @Argument(help: "A YAML config (see examples/).")
   var config: String
 
-  @Option(help: "An MNIST-format IDX folder (default: Debian's Fashion-MNIST).")
+  @Option(help: "A data folder (MNIST-format IDX or CIFAR-10 binary) or a name: mnist, fashion-mnist.")
   var data: String?
 
   @OptionGroup var settings: ConfigSettingOptions

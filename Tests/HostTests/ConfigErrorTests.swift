@@ -45,6 +45,8 @@ final class ConfigErrorTests: XCTestCase {
       (["optimizer.lr=[0.1, x]"], "optimizer.lr[1]: must be a number, found a string (x)"),
       (["dtype=f16"], "dtype: f16 is not one of f32, f64; did you mean 'f32'?"),
       (["check.input=rnd"], "check.input: rnd is not one of data, random"),
+      (["data.augment=[flip, flop]"], "data.augment[1]: flop is not an augmentation; did you mean 'flip'?"),
+      (["data.augment=flip"], "data.augment: must be a list of flip, crop, found a string (flip)"),
       (["training=3"], "training: must be a map of options, found an integer"),
     ]
     for (settings, message) in cases {

@@ -57,13 +57,14 @@ final class ConfigSettingTests: XCTestCase {
   func testSettingsReplaceAndAddValuesBeforeTheChecks() throws {
     let run = try resolve([
       "learner.beta=0.2", "optimizer.lr=[0.1,0.05]", "model.activation=tanh", "model.layers[1]=64",
-      "training.epochs=3",
+      "training.epochs=3", "data.augment=[flip]",
     ])
     XCTAssertEqual(run.learner.options["beta"], .float(0.2))
     XCTAssertEqual(run.learningRates, [0.1, 0.05])
     XCTAssertEqual(run.model.options["activation"], .string("tanh"))
     XCTAssertEqual(run.model.options["layers"], .list([.int(10), .int(64), .int(784)]))
     XCTAssertEqual(run.epochs, 3)
+    XCTAssertEqual(run.data.augment, [.flip])
     // The resolved config records what the run used.
     XCTAssertTrue(run.resolvedText.contains("beta: 0.2"), run.resolvedText)
   }

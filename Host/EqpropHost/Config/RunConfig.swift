@@ -14,7 +14,8 @@ public struct RunConfig: Sendable {
   public var testLimit: Int
   /// Free-phase steps of evaluation (0: the dynamics' free_steps).
   public var evalSteps: Int
-  public var dataFolder: String?
+  /// The `data:` section: where the examples come from, how training images are augmented.
+  public var data: DataSettings
   public var learningRates: [Double]
   public var momentum: Double
   public var model: PluginSection
@@ -111,7 +112,7 @@ public struct RunConfig: Sendable {
     let top = try OptionValidator(options: HostSchema.top, extraKeys: nested).resolve(root, path: "")
     let training = try OptionValidator(options: HostSchema.training).resolve(root["training"], path: "training")
     let optimizer = try OptionValidator(options: HostSchema.optimizer).resolve(root["optimizer"], path: "optimizer")
-    let data = try OptionValidator(options: HostSchema.data).resolve(root["data"], path: "data")
+    let data = try DataSettings.resolve(root["data"])
     let check = try OptionValidator(options: HostSchema.check).resolve(root["check"], path: "check")
     let input = try choice(check, "input", among: ["data", "random"], path: "check.input")
     let model = try pluginSection(root, "model", .model, catalog)
@@ -131,18 +132,15 @@ public struct RunConfig: Sendable {
     let resolvedTop: [(key: String, value: ConfigValue)] =
       top.mapEntries.filter { !nested.contains($0.key) }
       + [("model", model.options), ("dynamics", dynamics.options), ("learner", learner.options),
-        ("optimizer", optimizer), ("training", training), ("data", data),
+        ("optimizer", optimizer), ("training", training), ("data", data.resolved),
         ("check", check), ("hooks", hooks.resolved)]
-    func string(_ section: ConfigValue, _ key: String) -> String {
-      if case .string(let value)? = section[key] { return value }
-      return ""
-    }
-    let folder = string(data, "dir")
+    var name = ""
+    if case .string(let text)? = top["name"] { name = text }
     return RunConfig(
-      name: string(top, "name"), seed: UInt64(int(top, "seed")), dtype: dtype, epochs: int(training, "epochs"),
+      name: name, seed: UInt64(int(top, "seed")), dtype: dtype, epochs: int(training, "epochs"),
       batchSize: int(training, "batch_size"), testBatchSize: int(training, "test_batch_size"),
       trainLimit: int(training, "train_limit"), testLimit: int(training, "test_limit"),
-      evalSteps: int(training, "eval_steps"), dataFolder: folder.isEmpty ? nil : folder, learningRates: rates,
+      evalSteps: int(training, "eval_steps"), data: data.settings, learningRates: rates,
       momentum: optimizer["momentum"]?.number ?? 0, model: model, dynamics: dynamics,
       learner: learner, hooks: hooks.hooks,
       check: CheckSettings(
@@ -237,8 +235,5 @@ enum HostSchema {
     option("plugin", EQP_OPT_STRING, nil, "the run's model, dynamics or learner: id, or kind:id"),
     option("function", EQP_OPT_STRING, nil, "an extension function the plugin exports"),
     option("args", EQP_OPT_TREE, "[]", "values for the signature's i l f d s t letters"),
-  ]
-  static let data = [
-    option("dir", EQP_OPT_STRING, "", "IDX folder (empty: Debian's Fashion-MNIST)"),
   ]
 }
