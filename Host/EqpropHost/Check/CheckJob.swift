@@ -22,7 +22,9 @@ public struct CheckJob {
       // The papers' check uses the first minibatch of the shuffled training loader.
       let indices = EpochOrder(count: train.count, seed: config.seed).permutation(epoch: 0).prefix(batch)
       try session.beginBatch(examples: Array(indices), labels: indices.map(train.label)) { x, y in
-        train.fill(indices, epoch: 0, input: x, target: y, dtype: config.dtype, classes: session.model.classCount)
+        train.fill(
+          indices, epoch: 0, input: x, target: y, dtype: config.dtype,
+          classes: session.model.classCount)
       }
     }
   }

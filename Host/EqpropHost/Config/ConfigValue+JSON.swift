@@ -18,7 +18,8 @@ extension ConfigValue {
 
   /// A JSON string literal, escaped by Foundation's encoder.
   private static func jsonString(_ text: String) -> String {
-    let data = try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes])
+    let data = try? JSONSerialization.data(
+      withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes])
     return data.map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
   }
 }

@@ -5,7 +5,7 @@
 ///
 /// ```yaml
 /// data: {dir: mnist}                          # a name: mnist, fashion-mnist
-/// data: {dir: ~/cifar-10-batches-bin, augment: [flip, crop]}
+/// data: {dir: /data/cifar-10-batches-bin, augment: [flip, crop]}
 /// ```
 public struct DataSettings: Sendable {
   /// A folder (MNIST-format IDX or CIFAR-10 binary files) or a data set's name; `DataLocation`
@@ -21,7 +21,8 @@ public struct DataSettings: Sendable {
         + DataLocation.names.joined(separator: ", ")),
     HostSchema.option(
       "augment", EQP_OPT_TREE, "[]",
-      "training-image augmentations: " + Augmentation.allCases.map(\.rawValue).joined(separator: ", ")),
+      "training-image augmentations: "
+        + Augmentation.allCases.map(\.rawValue).joined(separator: ", ")),
   ]
 
   /// Checks the section and returns it with the resolved text.
@@ -40,7 +41,8 @@ public struct DataSettings: Sendable {
     let known = Augmentation.allCases.map(\.rawValue)
     guard case .list(let elements)? = value else {
       let found = value.map { "\($0.typeName) (\($0.flowText))" } ?? "nothing"
-      throw ConfigError("data.augment: must be a list of \(known.joined(separator: ", ")), found \(found)")
+      throw ConfigError(
+        "data.augment: must be a list of \(known.joined(separator: ", ")), found \(found)")
     }
     var result: [Augmentation] = []
     for (index, element) in elements.enumerated() {

@@ -51,8 +51,8 @@ extension ByteImages {
     targetsOut.update(repeating: 0)
     pixels.withUnsafeBufferPointer { source in
       for (row, index) in indices.enumerated() {
-        let image = UnsafeBufferPointer(rebasing: source[(index * features)..<((index + 1) * features)])
-        let out = UnsafeMutableBufferPointer(rebasing: pixelsOut[(row * features)..<((row + 1) * features)])
+        let image = UnsafeBufferPointer(rebasing: source[(index * features)...].prefix(features))
+        let out = UnsafeMutableBufferPointer(rebasing: pixelsOut[(row * features)...].prefix(features))
         if let transform {
           transform(index).write(image, shape: (channels, rows, cols), into: out)
         } else {

@@ -28,7 +28,8 @@ struct CIFARBatchFile: Sendable {
     for record in 0..<count {
       let start = record * recordSize
       guard bytes[start] < classCount else {
-        throw DataError.badLabel(path: path, index: record, value: bytes[start], classCount: classCount)
+        throw DataError.badLabel(
+          path: path, index: record, value: bytes[start], classCount: classCount)
       }
       labels[record] = bytes[start]
       pixels.replaceSubrange(

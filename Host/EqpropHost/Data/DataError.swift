@@ -41,10 +41,12 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
       let place = folderExists ? folder : "\(folder) (the folder does not exist)"
       return "\(folder)/\(name)[.gz] not found; expected the MNIST-format file \(name)[.gz] in "
         + "\(place). Pass `--data DIR` with a folder that holds the IDX files (or CIFAR-10's "
-        + "binary batch files), or a data set's name: \(DataLocation.names.joined(separator: ", ")) "
+        + "binary batch files), or a data set's name: "
+        + DataLocation.names.joined(separator: ", ") + " "
         + "(`apt-get install dataset-fashion-mnist` installs Fashion-MNIST)."
     case .dataSetMissing(let name, let looked, let remedy):
-      let places = looked.isEmpty ? "nowhere to look" : "looked in " + looked.joined(separator: ", ")
+      let places =
+        looked.isEmpty ? "nowhere to look" : "looked in " + looked.joined(separator: ", ")
       return "The data set '\(name)' is not installed (\(places)); \(remedy), or pass `--data "
         + "DIR` with a folder that holds it."
     case .cifarFileMissing(let folder, let name):

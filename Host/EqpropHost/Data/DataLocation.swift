@@ -60,7 +60,8 @@ public enum DataLocation {
       return nil
     }
     while folder.path != "/" {
-      if FileManager.default.fileExists(atPath: folder.path + "/Package.swift") { return folder.path }
+      let manifest = folder.path + "/Package.swift"
+      if FileManager.default.fileExists(atPath: manifest) { return folder.path }
       folder.deleteLastPathComponent()
     }
     return nil
@@ -68,6 +69,7 @@ public enum DataLocation {
 
   private static func exists(_ folder: String) -> Bool {
     var isFolder: ObjCBool = false
-    return FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue
+    let found = FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder)
+    return found && isFolder.boolValue
   }
 }

@@ -57,7 +57,8 @@ public struct ImageTransform: Equatable, Sendable {
         for x in 0..<cols {
           let sourceX = (flip ? cols - 1 - x : x) + shiftX
           let inside = (0..<rows).contains(sourceY) && (0..<cols).contains(sourceX)
-          out[plane + y * cols + x] = inside ? Scalar(image[plane + sourceY * cols + sourceX]) / 255 : 0
+          let byte = inside ? image[plane + sourceY * cols + sourceX] : 0
+          out[plane + y * cols + x] = Scalar(byte) / 255
         }
       }
     }
