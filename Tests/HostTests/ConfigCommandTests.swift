@@ -64,6 +64,17 @@ final class ConfigCommandTests: XCTestCase {
     }
   }
 
+  func testBenchPassesSettingsToEveryTrainChild() throws {
+    let result = try ProcessRunner.run(
+      eqprop,
+      ["bench", "--train", try config(), "--batches", "1", "--repeats", "1", "--json",
+       "--set", "training.batch_size=2", "--set", "model.layers=[10, 4, 784]"])
+    XCTAssertEqual(result.status, 0, result.standardError)
+    let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+    let rows = try XCTUnwrap(json["training"] as? [[String: Any]])
+    XCTAssertEqual(rows.first?["batch_size"] as? Int, 2)
+  }
+
   func testTrainRefusesAMisspeltSetBeforeLoadingData() throws {
     let result = try ProcessRunner.run(eqprop, ["train", try config(), "--set", "learner.betta=0.2"])
     XCTAssertNotEqual(result.status, 0)

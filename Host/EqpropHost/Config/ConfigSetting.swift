@@ -7,7 +7,9 @@
 public struct ConfigSetting: Equatable, Sendable, CustomStringConvertible {
   public var path: ConfigKeyPath
   public var value: ConfigValue
-  /// The argument as given, for messages.
+  /// KEY=VALUE as given, to pass on to a child process (`bench --train`).
+  public var argument: String
+  /// Where the setting came from, for messages: "--set KEY=VALUE", or "--epochs".
   public var description: String
 
   public init(parsing argument: String) throws(ConfigError) {
@@ -23,6 +25,7 @@ public struct ConfigSetting: Equatable, Sendable, CustomStringConvertible {
           + "in brackets (model.layers[1]=64)")
     }
     self.path = path
+    self.argument = argument
     self.description = "--set \(argument)"
     // YAML reads an empty text as an empty document; here it means the empty string.
     value = text.isEmpty ? .string("") : try ConfigParser.parse(text: text, source: "--set \(key)")
@@ -32,6 +35,7 @@ public struct ConfigSetting: Equatable, Sendable, CustomStringConvertible {
   init(_ keys: [String], _ value: ConfigValue, option: String) {
     path = ConfigKeyPath(keys.map { .key($0) })
     self.value = value
+    argument = "\(path)=\(value.flowText)"
     description = option
   }
 
