@@ -7,7 +7,7 @@ extension OptionReader {
     let name = try string(key)
     guard let value = Choice(rawValue: name) else {
       let accepted = Choice.allCases.map(\.rawValue).joined(separator: ", ")
-      throw PluginError(.invalidArgument, "option \(key): \"\(name)\" is not one of \(accepted)")
+      throw PluginError(.invalidArgument, "\(path(key)): \"\(name)\" is not one of \(accepted)")
     }
     return value
   }

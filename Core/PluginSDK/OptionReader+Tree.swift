@@ -10,7 +10,7 @@ extension OptionReader {
       key.withCString {
         PluginHost.config?.pointee.get_count?(options, $0, &value, err) ?? missingConfig
       },
-      "option \(key)")
+      path(key))
     return value
   }
 

@@ -17,28 +17,28 @@ public struct OptionReader {
   public func double(_ key: String) throws(PluginError) -> Double {
     var value = 0.0
     try PluginError.check(
-      key.withCString { api?.get_f64?(options, $0, &value, err) ?? missingAPI }, "option \(key)")
+      key.withCString { api?.get_f64?(options, $0, &value, err) ?? missingAPI }, path(key))
     return value
   }
 
   public func int(_ key: String) throws(PluginError) -> Int64 {
     var value: Int64 = 0
     try PluginError.check(
-      key.withCString { api?.get_i64?(options, $0, &value, err) ?? missingAPI }, "option \(key)")
+      key.withCString { api?.get_i64?(options, $0, &value, err) ?? missingAPI }, path(key))
     return value
   }
 
   public func bool(_ key: String) throws(PluginError) -> Bool {
     var value: Int32 = 0
     try PluginError.check(
-      key.withCString { api?.get_bool?(options, $0, &value, err) ?? missingAPI }, "option \(key)")
+      key.withCString { api?.get_bool?(options, $0, &value, err) ?? missingAPI }, path(key))
     return value != 0
   }
 
   public func string(_ key: String) throws(PluginError) -> String {
     var value: UnsafePointer<CChar>?
     try PluginError.check(
-      key.withCString { api?.get_str?(options, $0, &value, err) ?? missingAPI }, "option \(key)")
+      key.withCString { api?.get_str?(options, $0, &value, err) ?? missingAPI }, path(key))
     return value.map { String(cString: $0) } ?? ""
   }
 
@@ -46,14 +46,14 @@ public struct OptionReader {
     var count = 0
     try PluginError.check(
       key.withCString { api?.get_i64_list?(options, $0, nil, 0, &count, err) ?? missingAPI },
-      "option \(key)")
+      path(key))
     var values = [Int64](repeating: 0, count: count)
     try PluginError.check(
       key.withCString { name in
         values.withUnsafeMutableBufferPointer {
           api?.get_i64_list?(options, name, $0.baseAddress, count, &count, err) ?? missingAPI
         }
-      }, "option \(key)")
+      }, path(key))
     return values
   }
 
@@ -61,15 +61,21 @@ public struct OptionReader {
     var count = 0
     try PluginError.check(
       key.withCString { api?.get_f64_list?(options, $0, nil, 0, &count, err) ?? missingAPI },
-      "option \(key)")
+      path(key))
     var values = [Double](repeating: 0, count: count)
     try PluginError.check(
       key.withCString { name in
         values.withUnsafeMutableBufferPointer {
           api?.get_f64_list?(options, name, $0.baseAddress, count, &count, err) ?? missingAPI
         }
-      }, "option \(key)")
+      }, path(key))
     return values
+  }
+
+  /// The full config path of `key` ("model.activation"), for messages.
+  public func path(_ key: String) -> String {
+    guard let section = api?.path?(options) else { return key }
+    return String(cString: section) + "." + key
   }
 
   private var missingAPI: EQP_Status {

@@ -34,6 +34,9 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "A training config to time (repeatable): minibatches of random data, each config in a process of its own, --repeats times (the median is reported).")
   var train: [String] = []
 
+  @OptionGroup(title: "Settings of every --train config")
+  var settings: ConfigSettingOptions
+
   @Option(help: "Minibatches timed per --train config, after one warm-up batch.")
   var batches = 20
 
@@ -50,7 +53,8 @@ struct BenchCommand: ParsableCommand {
     let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: folders))
     if let trainOne {
       // The child of --train: one config, its row as JSON.
-      let row = try TrainingBench(batches: batches).run(file: trainOne, catalog: catalog)
+      let row = try TrainingBench(batches: batches)
+        .run(file: trainOne, settings: settings.values, catalog: catalog)
       var report = BenchReport(machine: MachineDescription.current())
       report.training = [row]
       return print(report.json)
@@ -91,7 +95,9 @@ struct BenchCommand: ParsableCommand {
     let process = Process()
     // This very executable, however it was invoked (a bare `eqprop` found on PATH included).
     process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    process.arguments = ["bench", "--train-one", file, "--batches", "\(batches)", "--json"] + folders.flatMap { ["--plugins", $0] }
+    process.arguments =
+      ["bench", "--train-one", file, "--batches", "\(batches)", "--json"]
+      + folders.flatMap { ["--plugins", $0] } + settings.values.flatMap { ["--set", $0.argument] }
     let output = Pipe()
     process.standardOutput = output
     try process.run()

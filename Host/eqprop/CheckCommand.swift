@@ -21,6 +21,8 @@ struct CheckCommand: ParsableCommand {
   @Argument(help: "A YAML config with dtype: f64 and a check: section (see examples/).")
   var config: String
 
+  @OptionGroup var settings: ConfigSettingOptions
+
   @Option(help: "β, replacing check.beta.")
   var beta: Double?
 
@@ -33,7 +35,7 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "Fail (exit 1) when the worst relative error is above this.")
   var maxRelError: Double?
 
-  @Option(help: "An MNIST-format IDX folder (default: Debian's Fashion-MNIST).")
+  @Option(help: "A data folder (MNIST-format IDX or CIFAR-10 binary) or a name: mnist, fashion-mnist.")
   var data: String?
 
   @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
@@ -55,7 +57,7 @@ struct CheckCommand: ParsableCommand {
     let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: pluginFolders))
     let runConfig: RunConfig
     do {
-      runConfig = try RunConfig.load(file: config, catalog: catalog, overrides: .init(dataFolder: data))
+      runConfig = try RunConfig.load(file: config, catalog: catalog, overrides: .init(settings: settings.values, data: data))
     } catch {
       throw ValidationError(error.message)
     }

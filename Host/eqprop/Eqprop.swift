@@ -7,6 +7,7 @@ struct Eqprop: ParsableCommand {
     commandName: "eqprop",
     abstract: "Equilibrium Propagation research host: loads model, dynamics and learner plugins.",
     subcommands: [
-      TrainCommand.self, EvalCommand.self, PlotCommand.self, CheckCommand.self, CallCommand.self, BenchCommand.self, PluginsCommand.self,
+      TrainCommand.self, EvalCommand.self, PlotCommand.self, CheckCommand.self, ConfigCommand.self,
+      CallCommand.self, BenchCommand.self, PluginsCommand.self,
     ])
 }

@@ -11,8 +11,10 @@ struct EvalCommand: ParsableCommand {
   @Argument(help: "A run folder or a weights.safetensors with config.yaml beside it.")
   var checkpoint: String
 
-  @Option(help: "An MNIST-format IDX folder (default: the run's data folder).")
+  @Option(help: "A data folder (MNIST-format IDX or CIFAR-10 binary) or a name (default: the run's).")
   var data: String?
+
+  @OptionGroup var settings: ConfigSettingOptions
 
   @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
   var pluginFolders: [String] = []
@@ -25,7 +27,7 @@ struct EvalCommand: ParsableCommand {
     let paths = RunFolder.locate(checkpoint)
     let runConfig: RunConfig
     do {
-      runConfig = try RunConfig.load(file: paths.config, catalog: catalog, overrides: .init(dataFolder: data))
+      runConfig = try RunConfig.load(file: paths.config, catalog: catalog, overrides: .init(settings: settings.values, data: data))
     } catch {
       throw ValidationError(error.message)
     }

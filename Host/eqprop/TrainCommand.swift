@@ -18,8 +18,10 @@ struct TrainCommand: ParsableCommand {
   @Argument(help: "A YAML config (see examples/).")
   var config: String
 
-  @Option(help: "An MNIST-format IDX folder (default: Debian's Fashion-MNIST).")
+  @Option(help: "A data folder (MNIST-format IDX or CIFAR-10 binary) or a name: mnist, fashion-mnist.")
   var data: String?
+
+  @OptionGroup var settings: ConfigSettingOptions
 
   @Option(help: "Epochs, replacing training.epochs.")
   var epochs: Int?
@@ -47,7 +49,7 @@ struct TrainCommand: ParsableCommand {
     do {
       runConfig = try RunConfig.load(
         file: config, catalog: catalog,
-        overrides: .init(epochs: epochs, seed: seed, dataFolder: data))
+        overrides: .init(settings: settings.values, epochs: epochs, seed: seed, data: data))
     } catch {
       throw ValidationError(error.message)
     }

@@ -78,12 +78,12 @@ final class DataMNISTTests: XCTestCase {
     XCTAssertEqual(targets[10..<20].reduce(0, +), 1)
   }
 
-  /// Debian's Fashion-MNIST, the users' default, loads where it is installed.
+  /// Debian's Fashion-MNIST, the users' default, loads by name where it is installed.
   func testDefaultFolderLoadsWhereInstalled() throws {
-    guard FileManager.default.fileExists(atPath: IDXDataset.defaultFolder) else {
-      throw XCTSkip("\(IDXDataset.defaultFolder) is absent (apt-get install dataset-fashion-mnist)")
+    guard FileManager.default.fileExists(atPath: DataLocation.fashionMNISTFolder) else {
+      throw XCTSkip("\(DataLocation.fashionMNISTFolder) is absent (apt-get install dataset-fashion-mnist)")
     }
-    let test = try IDXDataset.load(split: .test)
+    let test = try IDXDataset.load(folder: DataLocation.folder(for: "fashion-mnist"), split: .test)
     XCTAssertEqual(test.count, 10_000)
     XCTAssertEqual([test.rows, test.cols], [28, 28])
   }

@@ -28,7 +28,7 @@ final class HookTests: XCTestCase {
     let text = base + "\nhooks:\n" + hooks
     return try RunConfig.resolve(
       ConfigParser.parse(text: text, source: "h.yaml"), source: "h.yaml", catalog: catalog,
-      overrides: .init(dataFolder: RepositoryPaths.mnist))
+      overrides: .init(data: RepositoryPaths.mnist))
   }
 
   private func assertRejected(_ hooks: String, saying fragments: [String], line: UInt = #line) {

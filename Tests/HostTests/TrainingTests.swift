@@ -10,7 +10,7 @@ final class TrainingTests: XCTestCase {
     let catalog = PluginCatalog.load(PluginSearchPath(folders: [RepositoryPaths.binaryFolder]))
     return try RunConfig.resolve(
       ConfigParser.parse(text: text, source: "test"), source: "test", catalog: catalog,
-      overrides: .init(dataFolder: RepositoryPaths.mnist))
+      overrides: .init(data: RepositoryPaths.mnist))
   }
 
   /// P-1h's hyperparameters, seed 0, one epoch on the first 5 000 training images: the first

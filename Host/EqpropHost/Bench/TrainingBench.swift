@@ -59,11 +59,13 @@ public struct TrainingBench {
 
   public init(batches: Int = 20) { self.batches = batches }
 
-  /// Times `file` in this process.
-  public func run(file: String, catalog: PluginCatalog) throws(PluginFailure) -> Row {
+  /// Times `file`, with `settings` written in, in this process.
+  public func run(file: String, settings: [ConfigSetting] = [], catalog: PluginCatalog)
+    throws(PluginFailure) -> Row
+  {
     let config: RunConfig
     do {
-      config = try RunConfig.load(file: file, catalog: catalog)
+      config = try RunConfig.load(file: file, catalog: catalog, overrides: .init(settings: settings))
     } catch {
       throw PluginFailure("bench: \(error)")
     }

@@ -16,17 +16,15 @@ public struct CheckJob {
       session = try TrainingSession(config: config, trainingExamples: batch)
       try RandomBatch.begin(session, batch: batch, seed: config.seed &+ 1)
     } else {
-      let train: IDXDataset
-      do {
-        train = try IDXDataset.load(folder: config.dataFolder ?? IDXDataset.defaultFolder, split: .train)
-      } catch {
-        throw PluginFailure("\(error)")
-      }
+      let train = try ImageExamples.load(.train, of: config)
       session = try TrainingSession(config: config, trainingExamples: train.count)
+      try train.checkInput(of: session.model)
       // The papers' check uses the first minibatch of the shuffled training loader.
       let indices = EpochOrder(count: train.count, seed: config.seed).permutation(epoch: 0).prefix(batch)
       try session.beginBatch(examples: Array(indices), labels: indices.map(train.label)) { x, y in
-        train.fill(indices, input: x, target: y, dtype: config.dtype, classes: train.classCount)
+        train.fill(
+          indices, epoch: 0, input: x, target: y, dtype: config.dtype,
+          classes: session.model.classCount)
       }
     }
   }

@@ -3,7 +3,8 @@
 /// Checks a config section against a list of option specs (a plugin's, or the host's own)
 /// and returns it with every default filled in, in the specs' order.
 ///
-/// Messages name the key's full path: "learner.beta: -0.1 is below the minimum 0".
+/// Messages name the key's full path: "learner.beta: -0.1 is below the minimum 0". The
+/// top level of a config has the empty path: its keys are named alone ("seed").
 public struct OptionValidator {
   public var options: [OptionInfo]
   /// Keys allowed besides the options (`id` in plugin sections).
@@ -20,11 +21,11 @@ public struct OptionValidator {
     case nil: given = []
     case .map(let entries)?: given = entries
     case let other?:
-      throw ConfigError("\(path): must be a map of options, found \(other.typeName)")
+      throw ConfigError("\(path.isEmpty ? "the config" : path): must be a map of options, found \(other.typeName)")
     }
     let known = options.map(\.name) + extraKeys
     for entry in given where !known.contains(entry.key) {
-      var message = "\(path).\(entry.key): unknown key"
+      var message = "\(keyPath(path, entry.key)): unknown key"
       if let guess = Spelling.closest(to: entry.key, among: known) {
         message += "; did you mean '\(guess)'?"
       }
@@ -33,7 +34,7 @@ public struct OptionValidator {
     }
     var resolved: [(key: String, value: ConfigValue)] = given.filter { extraKeys.contains($0.key) }
     for option in options {
-      let keyPath = "\(path).\(option.name)"
+      let keyPath = keyPath(path, option.name)
       if let value = given.first(where: { $0.key == option.name })?.value {
         resolved.append((option.name, try check(value, option, keyPath)))
       } else if let text = option.defaultValue {
@@ -54,6 +55,10 @@ public struct OptionValidator {
       }
     }
     return .map(resolved)
+  }
+
+  private func keyPath(_ section: String, _ key: String) -> String {
+    section.isEmpty ? key : "\(section).\(key)"
   }
 
   private func check(_ value: ConfigValue, _ option: OptionInfo, _ path: String)
@@ -99,11 +104,18 @@ public struct OptionValidator {
     guard let number = value.number else { return }
     if number.isNaN { throw ConfigError("\(path): NaN is not allowed") }
     if let min = option.min, number < min {
-      throw ConfigError("\(path): \(value.flowText) is below the minimum \(ConfigValue.float(min).flowText)")
+      throw ConfigError("\(path): \(value.flowText) is below the minimum \(limitText(min, option))")
     }
     if let max = option.max, number > max {
-      throw ConfigError("\(path): \(value.flowText) is above the maximum \(ConfigValue.float(max).flowText)")
+      throw ConfigError("\(path): \(value.flowText) is above the maximum \(limitText(max, option))")
     }
+  }
+
+  /// A bound as the option's values are written: "1" for an integer option, "0.999" else.
+  private func limitText(_ limit: Double, _ option: OptionInfo) -> String {
+    let integral = [EQP_OPT_INT, EQP_OPT_INT_LIST].contains(Int(option.type))
+    if integral, let whole = Int64(exactly: limit) { return String(whole) }
+    return ConfigValue.float(limit).flowText
   }
 
   private func mismatch(_ path: String, _ expected: String, _ found: ConfigValue) -> ConfigError {

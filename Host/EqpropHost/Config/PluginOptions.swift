@@ -28,20 +28,9 @@ public final class PluginOptions {
     Unmanaged<PluginOptions>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
   }
 
-  /// The value at a key path, or nil.
+  /// The value at a key path ("layers[2]", "conv[0].kernel"), or nil.
   func lookup(_ key: String) -> ConfigValue? {
-    var current: ConfigValue? = values
-    for component in Self.components(key) {
-      switch component {
-      case .key(let name): current = current?[name]
-      case .index(let index):
-        guard case .list(let elements)? = current, index >= 0, index < elements.count else {
-          return nil
-        }
-        current = elements[index]
-      }
-    }
-    return current
+    ConfigKeyPath(key).flatMap { values[$0] }
   }
 
   /// A C copy of a string value, owned by this handle.
@@ -54,27 +43,5 @@ public final class PluginOptions {
     guard let copy = strdup(value) else { return UnsafePointer(cPath) }
     strings[key] = copy
     return UnsafePointer(copy)
-  }
-
-  private enum Component {
-    case key(String)
-    case index(Int)
-  }
-
-  private static func components(_ key: String) -> [Component] {
-    var result: [Component] = []
-    for part in key.split(separator: ".") {
-      var name = Substring(part)
-      var indices: [Int] = []
-      while let open = name.lastIndex(of: "["), name.hasSuffix("]"),
-        let index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)])
-      {
-        indices.insert(index, at: 0)
-        name = name[..<open]
-      }
-      if !name.isEmpty { result.append(.key(String(name))) }
-      result += indices.map { .index($0) }
-    }
-    return result
   }
 }

@@ -14,7 +14,8 @@ public struct RunConfig: Sendable {
   public var testLimit: Int
   /// Free-phase steps of evaluation (0: the dynamics' free_steps).
   public var evalSteps: Int
-  public var dataFolder: String?
+  /// The `data:` section: where the examples come from, how training images are augmented.
+  public var data: DataSettings
   public var learningRates: [Double]
   public var momentum: Double
   public var model: PluginSection
@@ -40,18 +41,49 @@ public struct RunConfig: Sendable {
     public var input: String
   }
 
-  /// The resolved config as YAML: every key, defaults included (saved beside the weights).
+  /// The resolved config: every key, defaults included (saved beside the weights).
   public var resolved: ConfigValue
 
-  /// Command-line values that replace the file's.
+  /// The resolved config as the text of a run folder's `config.yaml`.
+  public var resolvedText: String {
+    "# Resolved by eqprop: every key, defaults included.\n" + resolved.yamlText() + "\n"
+  }
+
+  /// Command-line values that replace the file's: `--set KEY=VALUE` settings, then the
+  /// dedicated options (`--epochs`, `--seed`, `--data`), applied to the parsed file before it
+  /// is checked.
   public struct Overrides: Sendable {
+    public var settings: [ConfigSetting]
     public var epochs: Int?
     public var seed: UInt64?
-    public var dataFolder: String?
-    public init(epochs: Int? = nil, seed: UInt64? = nil, dataFolder: String? = nil) {
+    public var data: String?
+    public init(
+      settings: [ConfigSetting] = [], epochs: Int? = nil, seed: UInt64? = nil, data: String? = nil
+    ) {
+      self.settings = settings
       self.epochs = epochs
       self.seed = seed
-      self.dataFolder = dataFolder
+      self.data = data
+    }
+
+    /// `root` with every override written in.
+    func apply(to root: ConfigValue) throws(ConfigError) -> ConfigValue {
+      var result = root
+      for setting in try settings + dedicated() { result = try setting.apply(to: result) }
+      return result
+    }
+
+    private func dedicated() throws(ConfigError) -> [ConfigSetting] {
+      var list: [ConfigSetting] = []
+      if let epochs { list.append(ConfigSetting(["training", "epochs"], .int(Int64(epochs)), option: "--epochs")) }
+      if let seed {
+        guard let value = Int64(exactly: seed) else {
+          throw ConfigError("--seed: \(seed) is above the maximum \(Int64.max)")
+        }
+        list.append(ConfigSetting(["seed"], .int(value), option: "--seed"))
+      }
+      if let data { list.append(ConfigSetting(["data", "dir"], .string(data), option: "--data")) }
+      return list
     }
   }
 
@@ -62,27 +94,27 @@ public struct RunConfig: Sendable {
   }
 
   public static func resolve(
-    _ root: ConfigValue, source: String, catalog: PluginCatalog, overrides: Overrides = Overrides()
+    _ parsed: ConfigValue, source: String, catalog: PluginCatalog, overrides: Overrides = Overrides()
   ) throws(ConfigError) -> RunConfig {
-    guard case .map(let entries) = root else {
+    guard case .map(let entries) = parsed else {
       throw ConfigError("\(source): the top level must be a map of sections")
     }
     let nested = ["model", "dynamics", "learner", "optimizer", "training", "data", "check", "hooks"]
     let sections = ["name", "seed", "dtype"] + nested
-    for entry in entries where !sections.contains(entry.key) {
-      var message = "\(source): \(entry.key): unknown section"
+    let root = try overrides.apply(to: .map(entries))
+    for entry in root.mapEntries where !sections.contains(entry.key) {
+      // A section only a --set gave is not the file's fault.
+      let origin = parsed[entry.key] == nil ? "" : "\(source): "
+      var message = "\(origin)\(entry.key): unknown section"
       if let guess = Spelling.closest(to: entry.key, among: sections) { message += "; did you mean '\(guess)'?" }
       throw ConfigError(message + " (known: \(sections.joined(separator: ", ")))")
     }
-    let top = try OptionValidator(options: HostSchema.top, extraKeys: nested)
-      .resolve(root, path: "config")
+    let top = try OptionValidator(options: HostSchema.top, extraKeys: nested).resolve(root, path: "")
     let training = try OptionValidator(options: HostSchema.training).resolve(root["training"], path: "training")
     let optimizer = try OptionValidator(options: HostSchema.optimizer).resolve(root["optimizer"], path: "optimizer")
-    let data = try OptionValidator(options: HostSchema.data).resolve(root["data"], path: "data")
+    let data = try DataSettings.resolve(root["data"])
     let check = try OptionValidator(options: HostSchema.check).resolve(root["check"], path: "check")
-    guard case .string(let input)? = check["input"], ["data", "random"].contains(input) else {
-      throw ConfigError("check.input: must be \"data\" or \"random\"")
-    }
+    let input = try choice(check, "input", among: ["data", "random"], path: "check.input")
     let model = try pluginSection(root, "model", .model, catalog)
     let dynamics = try pluginSection(root, "dynamics", .dynamics, catalog)
     let learner = try pluginSection(root, "learner", .learner, catalog)
@@ -92,49 +124,43 @@ public struct RunConfig: Sendable {
       if case .int(let value)? = section[key] { return Int(value) }
       return 0
     }
-    func string(_ section: ConfigValue, _ key: String) -> String {
-      if case .string(let value)? = section[key] { return value }
-      return ""
-    }
-    let dtypeName = string(top, "dtype")
-    let dtype: UInt32
-    switch dtypeName {
-    case "f32": dtype = UInt32(EQP_DTYPE_F32)
-    case "f64": dtype = UInt32(EQP_DTYPE_F64)
-    default: throw ConfigError("dtype: \"\(dtypeName)\" is not one of f32, f64")
-    }
+    let dtype: UInt32 =
+      try choice(top, "dtype", among: ["f32", "f64"], path: "dtype") == "f64"
+      ? UInt32(EQP_DTYPE_F64) : UInt32(EQP_DTYPE_F32)
     var rates: [Double] = []
     if case .list(let values)? = optimizer["lr"] { rates = values.compactMap(\.number) }
-    let seed = overrides.seed ?? UInt64(int(top, "seed"))
-    let epochs = overrides.epochs ?? int(training, "epochs")
-    let folder = overrides.dataFolder ?? string(data, "dir")
-    var trainingResolved = training
-    var topResolved = top
-    if case .map(var entries) = trainingResolved, let index = entries.firstIndex(where: { $0.key == "epochs" }) {
-      entries[index].value = .int(Int64(epochs))
-      trainingResolved = .map(entries)
-    }
-    if case .map(var entries) = topResolved, let index = entries.firstIndex(where: { $0.key == "seed" }) {
-      entries[index].value = .int(Int64(seed))
-      topResolved = .map(entries)
-    }
     let resolvedTop: [(key: String, value: ConfigValue)] =
-      (topResolved.mapEntries.filter { !nested.contains($0.key) })
+      top.mapEntries.filter { !nested.contains($0.key) }
       + [("model", model.options), ("dynamics", dynamics.options), ("learner", learner.options),
-        ("optimizer", optimizer), ("training", trainingResolved), ("data", .map([("dir", .string(folder))])),
+        ("optimizer", optimizer), ("training", training), ("data", data.resolved),
         ("check", check), ("hooks", hooks.resolved)]
-    guard epochs >= 1 else { throw ConfigError("training.epochs: \(epochs) must be at least 1") }
+    var name = ""
+    if case .string(let text)? = top["name"] { name = text }
     return RunConfig(
-      name: string(top, "name"), seed: seed, dtype: dtype, epochs: epochs,
+      name: name, seed: UInt64(int(top, "seed")), dtype: dtype, epochs: int(training, "epochs"),
       batchSize: int(training, "batch_size"), testBatchSize: int(training, "test_batch_size"),
       trainLimit: int(training, "train_limit"), testLimit: int(training, "test_limit"),
-      evalSteps: int(training, "eval_steps"),
-      dataFolder: folder.isEmpty ? nil : folder, learningRates: rates,
+      evalSteps: int(training, "eval_steps"), data: data.settings, learningRates: rates,
       momentum: optimizer["momentum"]?.number ?? 0, model: model, dynamics: dynamics,
       learner: learner, hooks: hooks.hooks,
       check: CheckSettings(
         beta: check["beta"]?.number ?? 0, nudgedSteps: Int(check["nudged_steps"]?.number ?? 0), input: input),
       resolved: .map(resolvedTop))
+  }
+
+  /// A string option that must be one of `choices`, or the refusal naming its path.
+  private static func choice(
+    _ section: ConfigValue, _ key: String, among choices: [String], path: String
+  ) throws(ConfigError) -> String {
+    guard case .string(let value)? = section[key], choices.contains(value) else {
+      let found = section[key]?.flowText ?? "nothing"
+      var message = "\(path): \(found) is not one of \(choices.joined(separator: ", "))"
+      if case .string(let value)? = section[key], let guess = Spelling.closest(to: value, among: choices) {
+        message += "; did you mean '\(guess)'?"
+      }
+      throw ConfigError(message)
+    }
+    return value
   }
 
   private static func pluginSection(
@@ -150,7 +176,10 @@ public struct RunConfig: Sendable {
     do {
       plugin = try catalog.find(kind, id: id)
     } catch {
-      throw ConfigError("\(key).id: \(error.message)")
+      var message = "\(key).id: \(error.message)"
+      let ids = catalog.plugins.filter { $0.kind == kind }.map(\.id)
+      if let guess = Spelling.closest(to: id, among: ids) { message += "; did you mean '\(guess)'?" }
+      throw ConfigError(message)
     }
     let options = try OptionValidator(options: plugin.options, extraKeys: ["id"]).resolve(section, path: key)
     return PluginSection(plugin: plugin, options: options)
@@ -206,8 +235,5 @@ enum HostSchema {
     option("plugin", EQP_OPT_STRING, nil, "the run's model, dynamics or learner: id, or kind:id"),
     option("function", EQP_OPT_STRING, nil, "an extension function the plugin exports"),
     option("args", EQP_OPT_TREE, "[]", "values for the signature's i l f d s t letters"),
-  ]
-  static let data = [
-    option("dir", EQP_OPT_STRING, "", "IDX folder (empty: Debian's Fashion-MNIST)"),
   ]
 }

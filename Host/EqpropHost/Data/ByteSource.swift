@@ -31,6 +31,17 @@ extension ByteSource {
     return try result.get()
   }
 
+  /// The rest of the content, for formats with no header to size it by (CIFAR-10).
+  func readAll() throws(DataError) -> [UInt8] {
+    var content: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+      let read = try fill(&chunk)
+      content += chunk.prefix(read)
+      if read < chunk.count { return content }
+    }
+  }
+
   /// Reads the rest of the content and returns how many bytes it held.
   func countRemaining() throws(DataError) -> Int {
     var scratch = [UInt8](repeating: 0, count: 1 << 16)

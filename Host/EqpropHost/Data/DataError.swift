@@ -3,6 +3,12 @@
 public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
   /// Neither `name` nor `name.gz` is in `folder`.
   case notFound(folder: String, name: String, folderExists: Bool)
+  /// A data set given by name is in none of the places it is looked for.
+  case dataSetMissing(name: String, looked: [String], remedy: String)
+  /// A folder of CIFAR-10 batch files lacks one its split needs.
+  case cifarFileMissing(folder: String, name: String)
+  /// A CIFAR-10 batch file is empty or ends inside a record.
+  case partialRecord(path: String, size: Int, recordSize: Int)
   /// A system call on the file failed (permissions, a folder in place of a file, ...).
   case unreadable(path: String, reason: String)
   /// The gzip stream is damaged, ends early, or is followed by bytes that are not gzip.
@@ -34,9 +40,27 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible {
     case .notFound(let folder, let name, let folderExists):
       let place = folderExists ? folder : "\(folder) (the folder does not exist)"
       return "\(folder)/\(name)[.gz] not found; expected the MNIST-format file \(name)[.gz] in "
-        + "\(place). Install Fashion-MNIST with `apt-get install dataset-fashion-mnist` (it "
-        + "goes to \(IDXDataset.defaultFolder)), or pass `--data DIR` with a folder that holds "
-        + "the IDX files."
+        + "\(place). Pass `--data DIR` with a folder that holds the IDX files (or CIFAR-10's "
+        + "binary batch files), or a data set's name: "
+        + DataLocation.names.joined(separator: ", ") + " "
+        + "(`apt-get install dataset-fashion-mnist` installs Fashion-MNIST)."
+    case .dataSetMissing(let name, let looked, let remedy):
+      let places =
+        looked.isEmpty ? "nowhere to look" : "looked in " + looked.joined(separator: ", ")
+      return "The data set '\(name)' is not installed (\(places)); \(remedy), or pass `--data "
+        + "DIR` with a folder that holds it."
+    case .cifarFileMissing(let folder, let name):
+      return "\(folder)/\(name)[.gz] not found; the folder holds CIFAR-10 binary batch files, and "
+        + "a split needs all of its own (data_batch_1.bin … data_batch_5.bin for training, "
+        + "test_batch.bin for testing)."
+    case .partialRecord(let path, let size, let recordSize):
+      if size == 0 {
+        return "\(path): empty; expected CIFAR-10 records of \(recordSize) bytes (1 label byte and "
+          + "\(recordSize - 1) pixel bytes)."
+      }
+      return "\(path): truncated: its \(size) bytes end \(size % recordSize) bytes into record "
+        + "\(size / recordSize) (0-based); expected a whole number of CIFAR-10 records of "
+        + "\(recordSize) bytes (1 label byte and \(recordSize - 1) pixel bytes)."
     case .unreadable(let path, let reason):
       return "\(path): cannot be read: \(reason)."
     case .corruptGzip(let path, let reason):

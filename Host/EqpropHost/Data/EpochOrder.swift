@@ -18,7 +18,7 @@ public struct EpochOrder: Sendable, Equatable {
   /// equals `RandomStream(seed: seed)`, which other parts of a run (initial weights) may use.
   /// Changing this derivation changes the order of every seeded run.
   public func permutation(epoch: UInt64) -> [Int] {
-    let stream = RandomStream(seed: Self.mix(Self.mix(seed ^ Self.tag) &+ epoch))
+    let stream = RandomStream(seed: SplitMix.mix(SplitMix.mix(seed ^ Self.tag) &+ epoch))
     var order = Array(0..<count)
     var last = count - 1
     while last > 0 {
@@ -41,12 +41,4 @@ public struct EpochOrder: Sendable, Equatable {
 
   /// "shuffle" in ASCII: keeps this use of the seed apart from others.
   private static let tag: UInt64 = 0x73_6875_6666_6c65
-
-  /// SplitMix64's finaliser: a bijection that spreads nearby inputs far apart.
-  private static func mix(_ value: UInt64) -> UInt64 {
-    var z = value
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }

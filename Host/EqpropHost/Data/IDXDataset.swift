@@ -1,13 +1,6 @@
 /// One split of an MNIST-format dataset in memory: images as bytes, row-major, one after
 /// another, and one label byte per image.
-///
-/// Bytes keep the split compact (47 MB for MNIST's 60 000 training images, a quarter of the
-/// same as Float); `fillBatch` converts only the examples of one batch.
-public struct IDXDataset: Sendable {
-  /// Debian's Fashion-MNIST (`apt-get install dataset-fashion-mnist`): the folder a user gets
-  /// with one install, so it is the default when `--data` is not given.
-  public static let defaultFolder = "/usr/share/datasets/fashion-mnist"
-
+public struct IDXDataset: ByteImages {
   /// The number of examples.
   public let count: Int
   /// The height of each image in pixels (28 for MNIST).
@@ -20,15 +13,14 @@ public struct IDXDataset: Sendable {
   public let pixels: [UInt8]
   /// `count` values in `0..<classCount`.
   public let labels: [UInt8]
-
-  /// The values of one image: `rows × cols`.
-  public var featureCount: Int { rows * cols }
+  /// MNIST-format images are grey: one channel.
+  public var channels: Int { 1 }
 
   /// Loads `split` from `folder` (each file raw or `.gz`) and checks that the two files agree
   /// and every label is below `classCount`; with `limit`, keeps only the first `limit`
   /// examples (all of them when the split has fewer).
   public static func load(
-    folder: String = defaultFolder, split: DataSplit, classCount: Int = 10, limit: Int? = nil
+    folder: String, split: DataSplit, classCount: Int = 10, limit: Int? = nil
   ) throws(DataError) -> IDXDataset {
     guard (1...256).contains(classCount) else {
       throw DataError.invalidArgument(

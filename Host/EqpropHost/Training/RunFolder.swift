@@ -27,8 +27,7 @@ public enum RunFolder {
     ]
     do {
       try SafetensorsFile.write(tensors: tensors, metadata: metadata, to: folder + "/" + weightsName)
-      let text = "# Resolved by eqprop: every key, defaults included.\n" + session.config.resolved.yamlText() + "\n"
-      try AtomicFile.replace(folder + "/" + configName, with: [Array(text.utf8)])
+      try AtomicFile.replace(folder + "/" + configName, with: [Array(session.config.resolvedText.utf8)])
     } catch {
       throw PluginFailure("\(folder): \(error)")
     }

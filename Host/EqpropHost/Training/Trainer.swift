@@ -37,7 +37,7 @@ public final class Trainer {
     var index = 0
     for begin in stride(from: 0, to: order.count, by: config.batchSize) {
       let batch = order[begin..<min(begin + config.batchSize, order.count)]
-      try load(batch, from: train)
+      try load(batch, from: train, epoch: epoch)
       let outcome = try session.trainBatch(epoch: epoch, index: index)
       errors += outcome.errors
       loss += outcome.lossSum
@@ -63,7 +63,7 @@ public final class Trainer {
     let size = session.config.testBatchSize
     for begin in stride(from: 0, to: test.count, by: size) {
       let batch = Array(begin..<min(begin + size, test.count))
-      try load(batch[...], from: test)
+      try load(batch[...], from: test, epoch: 0)
       let outcome = try session.evaluateBatch()
       errors += outcome.errors
       loss += outcome.lossSum
@@ -71,11 +71,11 @@ public final class Trainer {
     return (Double(errors) / Double(max(test.count, 1)), loss / Double(max(test.count, 1)))
   }
 
-  private func load(_ batch: ArraySlice<Int>, from source: ExampleSource) throws(PluginFailure) {
+  private func load(_ batch: ArraySlice<Int>, from source: ExampleSource, epoch: Int) throws(PluginFailure) {
     let dtype = session.config.dtype
     let classes = session.model.classCount
     try session.beginBatch(examples: Array(batch), labels: batch.map(source.label)) { input, target in
-      source.fill(batch, input: input, target: target, dtype: dtype, classes: classes)
+      source.fill(batch, epoch: epoch, input: input, target: target, dtype: dtype, classes: classes)
     }
   }
 }

@@ -4,27 +4,16 @@ import Foundation
 /// session, train, save the run folder.
 public struct TrainingJob {
   public let config: RunConfig
-  public let train: IDXDataset
-  public let test: IDXDataset
+  public let train: ImageExamples
+  public let test: ImageExamples
   public let session: TrainingSession
 
   public init(config: RunConfig) throws(PluginFailure) {
     self.config = config
-    let folder = config.dataFolder ?? IDXDataset.defaultFolder
-    do {
-      train = try IDXDataset.load(
-        folder: folder, split: .train, limit: config.trainLimit > 0 ? config.trainLimit : nil)
-      test = try IDXDataset.load(
-        folder: folder, split: .test, limit: config.testLimit > 0 ? config.testLimit : nil)
-    } catch {
-      throw PluginFailure("\(error)")
-    }
+    train = try ImageExamples.load(.train, of: config)
+    test = try ImageExamples.load(.test, of: config)
     session = try TrainingSession(config: config, trainingExamples: train.count)
-    guard session.model.inputShape.reduce(1, *) == Int64(train.featureCount) else {
-      throw PluginFailure(
-        "model '\(config.model.plugin.id)' takes inputs of shape \(session.model.inputShape), but "
-          + "the data's images have \(train.featureCount) pixels")
-    }
+    try train.checkInput(of: session.model)
   }
 
   /// Trains every epoch, reporting each as it ends.
