@@ -1,4 +1,5 @@
 @preconcurrency import CEqprop
+import Foundation
 
 /// A training run's config: the host's own sections checked against `HostSchema`, the three
 /// plugin sections against their plugins' option lists, all defaults filled in.
@@ -14,6 +15,8 @@ public struct RunConfig: Sendable {
   public var testLimit: Int
   /// Free-phase steps of evaluation (0: the dynamics' free_steps).
   public var evalSteps: Int
+  /// Batches per line of metrics.jsonl (and per progress line on a terminal-less stderr).
+  public var logEvery: Int
   public var dataFolder: String?
   public var learningRates: [Double]
   public var momentum: Double
@@ -48,17 +51,26 @@ public struct RunConfig: Sendable {
     public var epochs: Int?
     public var seed: UInt64?
     public var dataFolder: String?
-    public init(epochs: Int? = nil, seed: UInt64? = nil, dataFolder: String? = nil) {
+    public var logEvery: Int?
+    public init(epochs: Int? = nil, seed: UInt64? = nil, dataFolder: String? = nil, logEvery: Int? = nil) {
       self.epochs = epochs
       self.seed = seed
       self.dataFolder = dataFolder
+      self.logEvery = logEvery
     }
   }
 
+  /// Reads and resolves the config in `file`; one without a `name` is named after the file
+  /// (`p1h-ep.yaml` trains into runs/p1h-ep).
   public static func load(
     file: String, catalog: PluginCatalog, overrides: Overrides = Overrides()
   ) throws(ConfigError) -> RunConfig {
-    try resolve(ConfigParser.parse(file: file), source: file, catalog: catalog, overrides: overrides)
+    var root = try ConfigParser.parse(file: file)
+    if case .map(let entries) = root, root["name"] == nil {
+      let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+      root = .map([("name", .string(stem))] + entries)
+    }
+    return try resolve(root, source: file, catalog: catalog, overrides: overrides)
   }
 
   public static func resolve(
@@ -107,12 +119,15 @@ public struct RunConfig: Sendable {
     if case .list(let values)? = optimizer["lr"] { rates = values.compactMap(\.number) }
     let seed = overrides.seed ?? UInt64(int(top, "seed"))
     let epochs = overrides.epochs ?? int(training, "epochs")
+    let logEvery = overrides.logEvery ?? int(training, "log_every")
     let folder = overrides.dataFolder ?? string(data, "dir")
     var trainingResolved = training
     var topResolved = top
-    if case .map(var entries) = trainingResolved, let index = entries.firstIndex(where: { $0.key == "epochs" }) {
-      entries[index].value = .int(Int64(epochs))
-      trainingResolved = .map(entries)
+    for (key, value) in [("epochs", epochs), ("log_every", logEvery)] {
+      if case .map(var entries) = trainingResolved, let index = entries.firstIndex(where: { $0.key == key }) {
+        entries[index].value = .int(Int64(value))
+        trainingResolved = .map(entries)
+      }
     }
     if case .map(var entries) = topResolved, let index = entries.firstIndex(where: { $0.key == "seed" }) {
       entries[index].value = .int(Int64(seed))
@@ -124,11 +139,12 @@ public struct RunConfig: Sendable {
         ("optimizer", optimizer), ("training", trainingResolved), ("data", .map([("dir", .string(folder))])),
         ("check", check), ("hooks", hooks.resolved)]
     guard epochs >= 1 else { throw ConfigError("training.epochs: \(epochs) must be at least 1") }
+    guard logEvery >= 1 else { throw ConfigError("training.log_every: \(logEvery) must be at least 1") }
     return RunConfig(
       name: string(top, "name"), seed: seed, dtype: dtype, epochs: epochs,
       batchSize: int(training, "batch_size"), testBatchSize: int(training, "test_batch_size"),
       trainLimit: int(training, "train_limit"), testLimit: int(training, "test_limit"),
-      evalSteps: int(training, "eval_steps"),
+      evalSteps: int(training, "eval_steps"), logEvery: logEvery,
       dataFolder: folder.isEmpty ? nil : folder, learningRates: rates,
       momentum: optimizer["momentum"]?.number ?? 0, model: model, dynamics: dynamics,
       learner: learner, hooks: hooks.hooks,
@@ -177,7 +193,9 @@ enum HostSchema {
   }
 
   static let top = [
-    option("name", EQP_OPT_STRING, "run", "the run's name (the default run folder is runs/NAME)"),
+    option(
+      "name", EQP_OPT_STRING, "run",
+      "the run's name (the default run folder is runs/NAME); a config file without one is named after the file"),
     option("seed", EQP_OPT_INT, "0", "seeds initialisation, shuffling and random β signs", min: 0),
     option("dtype", EQP_OPT_STRING, "f32", "f32 for training, f64 for checks"),
   ]
@@ -191,6 +209,9 @@ enum HostSchema {
       "eval_steps", EQP_OPT_INT, "0",
       "free-phase steps when evaluating, from zero states (0: the dynamics' free_steps; more "
         + "when training relies on persistent states)", min: 0),
+    option(
+      "log_every", EQP_OPT_INT, "100",
+      "batches per line of metrics.jsonl (mean error, loss and metrics of the window)", min: 1),
   ]
   static let optimizer = [
     option("lr", EQP_OPT_FLOAT_LIST, nil, "learning rate per parameter group, output → input", min: 0),
