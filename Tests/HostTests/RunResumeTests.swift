@@ -158,7 +158,7 @@ final class RunResumeTests: XCTestCase {
     let fewer = try run.resume("short", ["--epochs", "1"])
     XCTAssertEqual(fewer.status, 1)
     XCTAssertTrue(
-      fewer.standardError.contains("the run finished 2 epochs, more than the 1 asked for"),
+      fewer.standardError.contains("the run has reached epoch 2, beyond the 1 asked for; give --epochs 2"),
       fewer.standardError)
     let extended = try run.resume("short", ["--epochs", "3", "--json"])
     XCTAssertEqual(extended.status, 0, extended.standardError)

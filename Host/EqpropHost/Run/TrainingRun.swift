@@ -60,10 +60,12 @@ public final class TrainingRun {
     let trainer = Trainer(session: job.session, train: job.train, test: job.test)
     let point = try ResumePoint.restore(
       job.session, from: folder, batchesPerEpoch: trainer.batchesPerEpoch)
-    guard point.progress.epochsDone <= config.epochs else {
+    // An epoch begun counts: its checkpoint cannot end the run.
+    let reached = point.progress.epochsDone + (point.progress.batchesDone > 0 ? 1 : 0)
+    guard reached <= config.epochs else {
       throw PluginFailure(
-        "\(folder): the run finished \(point.progress.epochsDone) epochs, more than the \(config.epochs) "
-          + "asked for; give --epochs \(point.progress.epochsDone) or more")
+        "\(folder): the run has reached epoch \(reached), beyond the \(config.epochs) asked for; give "
+          + "--epochs \(reached) or more")
     }
     HostLog.notice(
       point.progress == TrainingProgress()
