@@ -59,10 +59,13 @@ let package = Package(
       name: "CZlib", path: "Core/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(
       name: "CFFI", path: "Host/CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+    // SHA-256 of plugin libraries (run.json) and checkpoint files.
+    .systemLibrary(
+      name: "CCrypto", path: "Host/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .target(
       name: "EqpropHost",
       dependencies: [
-        "CEqprop", "EqpropKernel", "COpenBLAS", "CFFI", "CZlib",
+        "CEqprop", "EqpropKernel", "COpenBLAS", "CFFI", "CZlib", "CCrypto",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
       ],

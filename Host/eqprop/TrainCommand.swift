@@ -2,28 +2,40 @@ import ArgumentParser
 import EqpropHost
 import Foundation
 
-/// `eqprop train CONFIG`: trains, prints each epoch on stderr, saves the run folder.
+/// `eqprop train CONFIG` or `eqprop train --resume RUN`: trains into a run folder, showing
+/// progress on stderr.
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train the model, dynamics and learner a config names.",
+    abstract: "Train the model, dynamics and learner a config names, or resume a run.",
     discussion: """
-      Prints train and test error, loss and examples/s per epoch on stderr, and saves \
-      weights.safetensors and the resolved config.yaml in the run folder (runs/NAME unless \
-      --out). With --json, stdout ends with one JSON object: test_error, train_error \
-      (fractions), epochs, seconds (training passes only), examples_per_second, and per_epoch \
-      values with the plugins' and hooks' metrics.
+      Trains into a run folder (runs/NAME unless --out): config.yaml (resolved), run.json \
+      (plugins, library SHA-256s, machine, seed, command line), metrics.jsonl (a line per \
+      --log-every batches and per epoch), checkpoint.json with its tensors file (at each \
+      epoch's end and every --checkpoint-every batches), best.json with --best, and \
+      weights.safetensors at the end. A folder that holds a run is never trained over: \
+      --resume RUN continues it from its latest checkpoint, with exactly the weights an \
+      uninterrupted run reaches. Progress goes to stderr: a bar on a terminal, lines otherwise. \
+      With --json, stdout ends with one JSON object: test_error, train_error (fractions), \
+      epochs, seconds (training passes only), examples_per_second, run_folder, and per_epoch \
+      values with the metrics.
       """)
 
-  @Argument(help: "A YAML config (see examples/).")
-  var config: String
+  @Argument(
+    help: "A YAML config (see examples/); with --resume, optional, and checked against the run's.")
+  var config: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Continue the run in this folder from its latest checkpoint.", valueName: "run"))
+  var resume: String?
 
   @Option(help: "A data folder (MNIST-format IDX or CIFAR-10 binary) or a name: mnist, fashion-mnist.")
   var data: String?
 
   @OptionGroup var settings: ConfigSettingOptions
 
-  @Option(help: "Epochs, replacing training.epochs.")
+  @Option(help: "Epochs, replacing training.epochs (with --resume, may extend a finished run).")
   var epochs: Int?
 
   @Option(help: "Seed, replacing the config's.")
@@ -32,62 +44,107 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "The run folder (default runs/NAME).")
   var out: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Batches per line of metrics.jsonl, replacing training.log_every (default 100).",
+      valueName: "n"))
+  var logEvery: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "A checkpoint every N batches besides each epoch's end (0: epoch ends only; default 0, or the resumed run's choice).",
+      valueName: "n"))
+  var checkpointEvery: Int?
+
+  @Flag(help: "Also keep best.json and its tensors: the epoch of lowest test error.")
+  var best = false
+
+  @Flag(help: "Print only errors and the final summary.")
+  var quiet = false
+
+  @Option(
+    help: ArgumentHelp(
+      "The lowest log level shown: \(HostLog.levelNames.joined(separator: ", ")) (default notice; error with --quiet).",
+      valueName: "level"))
+  var logLevel: String?
+
   @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
   var pluginFolders: [String] = []
 
   @Flag(help: "End stdout with a JSON summary.")
   var json = false
 
+  /// The tests' way to kill a run at a known point (`RunOptions.exitAfterBatches`).
+  @Option(help: .hidden)
+  var exitAfterBatches: Int?
+
   func validate() throws {
-    if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+    if config == nil, resume == nil {
+      throw ValidationError("give a CONFIG to train, or --resume RUN to continue a run")
+    }
+    if resume != nil, out != nil {
+      throw ValidationError("--resume RUN names the run folder already; drop --out")
+    }
+    if let resume, seed != nil {
+      throw ValidationError(
+        "--seed: a resumed run keeps its seed (\(resume)/config.yaml); drop --seed")
+    }
+    for (name, value, least) in [
+      ("--epochs", epochs, 1), ("--log-every", logEvery, 1),
+      ("--checkpoint-every", checkpointEvery, 0),
+      ("--exit-after-batches", exitAfterBatches, 1),
+    ] {
+      if let value, value < least {
+        throw ValidationError("\(name) must be at least \(least), got \(value)")
+      }
+    }
+    if let logLevel, !HostLog.levelNames.contains(logLevel) {
+      throw ValidationError(
+        "--log-level \(logLevel) is not one of \(HostLog.levelNames.joined(separator: ", "))")
+    }
   }
 
   func run() throws {
+    _ = HostLog.setLevel(named: logLevel ?? (quiet ? "error" : "notice"))
     let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: pluginFolders))
     for notice in catalog.notices { HostLog.notice(notice) }
+    let overrides = RunConfig.Overrides(
+      settings: settings.values, epochs: epochs, seed: seed, data: data, logEvery: logEvery)
     let runConfig: RunConfig
     do {
-      runConfig = try RunConfig.load(
-        file: config, catalog: catalog,
-        overrides: .init(settings: settings.values, epochs: epochs, seed: seed, data: data))
+      if let resume {
+        runConfig = try RunConfig.forResuming(
+          resume, given: config, catalog: catalog, overrides: overrides)
+      } else {
+        runConfig = try RunConfig.load(file: config ?? "", catalog: catalog, overrides: overrides)
+      }
     } catch {
       throw ValidationError(error.message)
     }
+    var options = RunOptions()
+    options.checkpointEvery = checkpointEvery
+    options.keepBest = best ? true : nil
+    options.exitAfterBatches = exitAfterBatches
+    options.display = quiet ? .quiet : .automatic
+    options.commandLine = CommandLine.arguments
     do throws(PluginFailure) {
-      let job = try TrainingJob(config: runConfig)
-      let folder = out ?? job.defaultOutput
-      let reports = try job.run { report in
-        FileHandle.standardError.write(Data((report.line + "\n").utf8))
-      }
-      try RunFolder.save(job.session, to: folder)
-      FileHandle.standardError.write(Data("saved \(folder)/\(RunFolder.weightsName)\n".utf8))
-      if json { print(Summary.json(reports, folder: folder)) }
+      let training =
+        if let resume {
+          try TrainingRun.resume(runConfig, in: resume, options: options)
+        } else {
+          try TrainingRun.begin(runConfig, in: out ?? "runs/" + runConfig.name, options: options)
+        }
+      let reports = try training.run()
+      let last =
+        reports.last.map { "test_error \(percent($0.testError)) after epoch \($0.epoch); " } ?? ""
+      FileHandle.standardError.write(
+        Data("\(last)saved \(training.folder)/\(RunFolder.weightsName)\n".utf8))
+      if json { print(Summary.json(reports, folder: training.folder)) }
     } catch {
       FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
       throw ExitCode(1)
     }
   }
-}
 
-/// The JSON object `train --json` prints last.
-enum Summary {
-  static func json(_ reports: [EpochReport], folder: String) -> String {
-    let seconds = reports.map(\.seconds).reduce(0, +)
-    let examples = reports.map { $0.examplesPerSecond * $0.seconds }.reduce(0, +)
-    let object: [String: Any] = [
-      "test_error": reports.last?.testError ?? 1, "train_error": reports.last?.trainError ?? 1,
-      "epochs": reports.count, "seconds": seconds,
-      "examples_per_second": seconds > 0 ? examples / seconds : 0, "run_folder": folder,
-      "per_epoch": reports.map {
-        [
-          "epoch": $0.epoch, "test_error": $0.testError, "train_error": $0.trainError,
-          "train_loss": $0.trainLoss, "test_loss": $0.testLoss, "seconds": $0.seconds,
-          "metrics": $0.metrics,
-        ] as [String: Any]
-      },
-    ]
-    // Numbers, strings and arrays of them always serialise.
-    let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-    return String(decoding: data ?? Data("{}".utf8), as: UTF8.self)
-  }
+  private func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
 }

@@ -42,7 +42,8 @@ final class ConfigCommandTests: XCTestCase {
       JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
     let learner = try XCTUnwrap(object["learner"] as? [String: Any])
     XCTAssertEqual(learner["beta"] as? Double, 0.5)
-    XCTAssertTrue(result.standardOutput.hasPrefix("{\"name\": \"run\", \"seed\": 0"), result.standardOutput)
+    // A config without a name is named after its file, c.yaml.
+    XCTAssertTrue(result.standardOutput.hasPrefix("{\"name\": \"c\", \"seed\": 0"), result.standardOutput)
   }
 
   func testCheckExitsOneWithTheMessage() throws {

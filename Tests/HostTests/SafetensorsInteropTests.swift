@@ -4,13 +4,17 @@ import XCTest
 
 @testable import EqpropHost
 
-/// Files written here read in Python with plain `json` and numpy (not the safetensors package),
-/// and a file Python writes by hand reads here: the layout is the format's, not just our own.
+/// Files written here read in Python with plain `json` and numpy, or `struct` where numpy is
+/// missing (not the safetensors package), and a file Python writes by hand reads here: the
+/// layout is the format's, not just our own.
 final class SafetensorsInteropTests: XCTestCase {
-  /// Reads a safetensors file with json and numpy and prints what it found as JSON.
+  /// Reads a safetensors file with json and numpy (or struct) and prints what it found as JSON.
   private static let pythonReader = """
     import json, struct, sys
-    import numpy as np
+    try:
+        import numpy as np
+    except ImportError:
+        np = None
     raw = open(sys.argv[1], 'rb').read()
     (n,) = struct.unpack('<Q', raw[:8])
     header = json.loads(raw[8:8 + n].decode('utf-8'))
@@ -20,10 +24,15 @@ final class SafetensorsInteropTests: XCTestCase {
     for name, entry in header.items():
         begin, end = entry['data_offsets']
         covered += end - begin
-        dtype = {'F32': '<f4', 'F64': '<f8'}[entry['dtype']]
-        array = np.frombuffer(data[begin:end], dtype=dtype).reshape(entry['shape'])
-        out['tensors'][name] = {'dtype': entry['dtype'], 'shape': list(array.shape),
-                                'values': [float(v) for v in array.ravel()]}
+        if np is not None:
+            dtype = {'F32': '<f4', 'F64': '<f8'}[entry['dtype']]
+            array = np.frombuffer(data[begin:end], dtype=dtype).reshape(entry['shape'])
+            shape, values = list(array.shape), [float(v) for v in array.ravel()]
+        else:
+            letter, size = {'F32': ('f', 4), 'F64': ('d', 8)}[entry['dtype']]
+            shape = entry['shape']
+            values = list(struct.unpack('<%d%s' % ((end - begin) // size, letter), data[begin:end]))
+        out['tensors'][name] = {'dtype': entry['dtype'], 'shape': shape, 'values': values}
     out['uncovered'] = len(data) - covered
     print(json.dumps(out))
     """
@@ -58,13 +67,16 @@ final class SafetensorsInteropTests: XCTestCase {
     var uncovered: Int
   }
 
-  /// Whether `python3` can import numpy; asked once for all tests.
+  /// Whether `python3` runs, and whether it can import numpy; asked once for all tests.
+  private static let hasPython =
+    (try? ProcessRunner.run("/usr/bin/env", ["python3", "-c", "pass"]).status) == 0
   private static let hasNumpy =
     (try? ProcessRunner.run("/usr/bin/env", ["python3", "-c", "import numpy"]).status) == 0
 
   /// Runs `script` with `path` as its argument and returns what it printed.
-  private func python(_ script: String, _ path: String) throws -> String {
-    guard Self.hasNumpy else { throw XCTSkip("python3 with numpy is not available") }
+  private func python(_ script: String, _ path: String, needsNumpy: Bool = false) throws -> String {
+    guard Self.hasPython else { throw XCTSkip("python3 is not available") }
+    if needsNumpy, !Self.hasNumpy { throw XCTSkip("python3 has no numpy") }
     let result = try ProcessRunner.run("/usr/bin/env", ["python3", "-c", script, path])
     guard result.status == 0 else {
       throw FixtureFailure(description: "python3 failed: \(result.standardError)")
@@ -101,7 +113,7 @@ final class SafetensorsInteropTests: XCTestCase {
 
   func testSwiftReadsWhatPythonWrites() throws {
     let path = try CPluginBuilder.temporaryFolder() + "/python.safetensors"
-    _ = try python(Self.pythonWriter, path)
+    _ = try python(Self.pythonWriter, path, needsNumpy: true)
     let file = try SafetensorsFile.read(path)
     XCTAssertEqual(file.metadata, ["source": "python"])
     XCTAssertEqual(file.tensors.map(\.name), ["w", "b", "step", "none"])
@@ -112,5 +124,36 @@ final class SafetensorsInteropTests: XCTestCase {
     XCTAssertEqual(file["step"]?.doubles(), [7])
     XCTAssertEqual(file["none"]?.shape, [3, 0])
     XCTAssertEqual(file["none"]?.floats(), [])
+  }
+
+  /// A checkpoint (θ, momentum velocities, persistent states) reads in Python with the values
+  /// the session holds.
+  func testPythonReadsACheckpoint() throws {
+    let catalog = PluginCatalog.load(PluginSearchPath(folders: [RepositoryPaths.binaryFolder]))
+    let config = try RunConfig.resolve(
+      ConfigParser.parse(text: TinyRun.config, source: "tiny.yaml"), source: "tiny.yaml", catalog: catalog)
+    let job = try TrainingJob(config: config)
+    _ = try Trainer(session: job.session, train: job.train, test: job.test).run { _ in }
+    let folder = try CPluginBuilder.temporaryFolder()
+    var progress = TrainingProgress()
+    progress.epochsDone = 3
+    try CheckpointSlot.latest(in: folder).write(
+      job.session, progress: progress, batchesPerEpoch: 20, metricsOffset: 0, testError: nil)
+    let output = try python(Self.pythonReader, folder + "/checkpoint-e3-b0.safetensors")
+    let view = try JSONDecoder().decode(PythonView.self, from: Data(output.utf8))
+    XCTAssertEqual(view.metadata["format"], "eqprop checkpoint")
+    XCTAssertEqual(view.uncovered, 0)
+    let expected = job.session.parameterTensors() + job.session.trainingStateTensors()
+    XCTAssertEqual(
+      Set(view.tensors.keys),
+      ["W01", "b0", "W1x", "b1", "optimizer/W01", "optimizer/b0", "optimizer/W1x", "optimizer/b1",
+        "persistent/s0", "persistent/s1"])
+    for tensor in expected {
+      let read = try XCTUnwrap(view.tensors[tensor.name], tensor.name)
+      XCTAssertEqual(read.dtype, "F32")
+      XCTAssertEqual(read.shape, tensor.shape)
+      XCTAssertEqual(read.values.map(Float.init), tensor.floats(), tensor.name)
+    }
+    XCTAssertEqual(view.tensors["persistent/s1"]?.shape, [400, 16])
   }
 }

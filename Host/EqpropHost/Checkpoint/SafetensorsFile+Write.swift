@@ -7,6 +7,19 @@ extension SafetensorsFile {
   public static func write(
     tensors: [SafetensorsTensor], metadata: [String: String] = [:], to path: String
   ) throws(CheckpointError) {
+    let parts = try encoded(tensors: tensors, metadata: metadata, for: path)
+    do {
+      try AtomicFile.replace(path, with: parts)
+    } catch {
+      throw CheckpointError(file: path, reason: "cannot be written: \(error)")
+    }
+  }
+
+  /// The bytes of the file `write` makes, in parts (length, header, each tensor's data):
+  /// checked as `write` describes, with `path` named in any refusal.
+  static func encoded(
+    tensors: [SafetensorsTensor], metadata: [String: String], for path: String
+  ) throws(CheckpointError) -> [[UInt8]] {
     var names = Set<String>()
     for tensor in tensors {
       guard !tensor.name.isEmpty, tensor.name != SafetensorsHeader.metadataKey else {
@@ -32,11 +45,7 @@ extension SafetensorsFile {
     }
     let header = SafetensorsHeader(laying: tensors, metadata: metadata).encoded()
     let length = withUnsafeBytes(of: UInt64(header.count).littleEndian) { Array($0) }
-    do {
-      try AtomicFile.replace(path, with: [length, header] + tensors.map(\.bytes))
-    } catch {
-      throw CheckpointError(file: path, reason: "cannot be written: \(error)")
-    }
+    return [length, header] + tensors.map(\.bytes)
   }
 
   /// Writes this content to `path` atomically; see `write(tensors:metadata:to:)`.

@@ -30,6 +30,11 @@ public struct SafetensorsFile: Sendable, Equatable {
     do { bytes = try ReadableFile(path: path).readToEnd() } catch {
       throw CheckpointError(file: path, reason: "cannot be read: \(error)")
     }
+    return try decode(bytes, file: path)
+  }
+
+  /// Reads and checks the bytes of a whole file read from `path` (named in refusals).
+  static func decode(_ bytes: [UInt8], file path: String) throws(CheckpointError) -> SafetensorsFile {
     guard bytes.count >= 8 else {
       throw CheckpointError(
         file: path,

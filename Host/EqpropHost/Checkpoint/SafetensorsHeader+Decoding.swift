@@ -36,7 +36,7 @@ extension SafetensorsHeader {
   ) throws(FieldProblem) -> Entry {
     guard let dtype = SafetensorsDType(rawValue: field.dtype) else {
       throw FieldProblem(
-        "dtype \(quote(field.dtype)) is not supported; expected \"F32\" or \"F64\"")
+        "dtype \(JSONText.quote(field.dtype)) is not supported; expected \"F32\" or \"F64\"")
     }
     guard field.dataOffsets.count == 2 else {
       throw FieldProblem(

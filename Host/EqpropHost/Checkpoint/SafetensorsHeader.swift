@@ -43,36 +43,17 @@ struct SafetensorsHeader: Sendable {
     var members: [String] = []
     if !metadata.isEmpty {
       let pairs = metadata.sorted { $0.key < $1.key }
-        .map { Self.quote($0.key) + ":" + Self.quote($0.value) }
-      members.append(Self.quote(Self.metadataKey) + ":{" + pairs.joined(separator: ",") + "}")
+        .map { JSONText.quote($0.key) + ":" + JSONText.quote($0.value) }
+      members.append(JSONText.quote(Self.metadataKey) + ":{" + pairs.joined(separator: ",") + "}")
     }
     for entry in entries {
       let shape = entry.shape.map(String.init).joined(separator: ",")
       members.append(
-        Self.quote(entry.name) + ":{\"dtype\":" + Self.quote(entry.dtype.rawValue)
+        JSONText.quote(entry.name) + ":{\"dtype\":" + JSONText.quote(entry.dtype.rawValue)
           + ",\"shape\":[" + shape + "],\"data_offsets\":[\(entry.begin),\(entry.end)]}")
     }
     var bytes = Array(("{" + members.joined(separator: ",") + "}").utf8)
     bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - bytes.count % 8) % 8))
     return bytes
-  }
-
-  /// `text` as a JSON string literal (RFC 8259 §7: quote, backslash and controls escaped).
-  static func quote(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": result += "\\\""
-      case "\\": result += "\\\\"
-      case "\n": result += "\\n"
-      case "\r": result += "\\r"
-      case "\t": result += "\\t"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: result.unicodeScalars.append(scalar)
-      }
-    }
-    return result + "\""
   }
 }

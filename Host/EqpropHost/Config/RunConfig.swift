@@ -1,4 +1,5 @@
 @preconcurrency import CEqprop
+import Foundation
 
 /// A training run's config: the host's own sections checked against `HostSchema`, the three
 /// plugin sections against their plugins' option lists, all defaults filled in.
@@ -14,6 +15,8 @@ public struct RunConfig: Sendable {
   public var testLimit: Int
   /// Free-phase steps of evaluation (0: the dynamics' free_steps).
   public var evalSteps: Int
+  /// Batches per line of metrics.jsonl (and per progress line on a terminal-less stderr).
+  public var logEvery: Int
   /// The `data:` section: where the examples come from, how training images are augmented.
   public var data: DataSettings
   public var learningRates: [Double]
@@ -57,13 +60,16 @@ public struct RunConfig: Sendable {
     public var epochs: Int?
     public var seed: UInt64?
     public var data: String?
+    public var logEvery: Int?
     public init(
-      settings: [ConfigSetting] = [], epochs: Int? = nil, seed: UInt64? = nil, data: String? = nil
+      settings: [ConfigSetting] = [], epochs: Int? = nil, seed: UInt64? = nil, data: String? = nil,
+      logEvery: Int? = nil
     ) {
       self.settings = settings
       self.epochs = epochs
       self.seed = seed
       self.data = data
+      self.logEvery = logEvery
     }
 
     /// `root` with every override written in.
@@ -83,14 +89,24 @@ public struct RunConfig: Sendable {
         list.append(ConfigSetting(["seed"], .int(value), option: "--seed"))
       }
       if let data { list.append(ConfigSetting(["data", "dir"], .string(data), option: "--data")) }
+      if let logEvery {
+        list.append(ConfigSetting(["training", "log_every"], .int(Int64(logEvery)), option: "--log-every"))
+      }
       return list
     }
   }
 
+  /// Reads and resolves the config in `file`; one without a `name` is named after the file
+  /// (`p1h-ep.yaml` trains into runs/p1h-ep).
   public static func load(
     file: String, catalog: PluginCatalog, overrides: Overrides = Overrides()
   ) throws(ConfigError) -> RunConfig {
-    try resolve(ConfigParser.parse(file: file), source: file, catalog: catalog, overrides: overrides)
+    var root = try ConfigParser.parse(file: file)
+    if case .map(let entries) = root, root["name"] == nil {
+      let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+      root = .map([("name", .string(stem))] + entries)
+    }
+    return try resolve(root, source: file, catalog: catalog, overrides: overrides)
   }
 
   public static func resolve(
@@ -140,7 +156,8 @@ public struct RunConfig: Sendable {
       name: name, seed: UInt64(int(top, "seed")), dtype: dtype, epochs: int(training, "epochs"),
       batchSize: int(training, "batch_size"), testBatchSize: int(training, "test_batch_size"),
       trainLimit: int(training, "train_limit"), testLimit: int(training, "test_limit"),
-      evalSteps: int(training, "eval_steps"), data: data.settings, learningRates: rates,
+      evalSteps: int(training, "eval_steps"), logEvery: int(training, "log_every"),
+      data: data.settings, learningRates: rates,
       momentum: optimizer["momentum"]?.number ?? 0, model: model, dynamics: dynamics,
       learner: learner, hooks: hooks.hooks,
       check: CheckSettings(
@@ -206,7 +223,9 @@ enum HostSchema {
   }
 
   static let top = [
-    option("name", EQP_OPT_STRING, "run", "the run's name (the default run folder is runs/NAME)"),
+    option(
+      "name", EQP_OPT_STRING, "run",
+      "the run's name (the default run folder is runs/NAME); a config file without one is named after the file"),
     option("seed", EQP_OPT_INT, "0", "seeds initialisation, shuffling and random β signs", min: 0),
     option("dtype", EQP_OPT_STRING, "f32", "f32 for training, f64 for checks"),
   ]
@@ -220,6 +239,9 @@ enum HostSchema {
       "eval_steps", EQP_OPT_INT, "0",
       "free-phase steps when evaluating, from zero states (0: the dynamics' free_steps; more "
         + "when training relies on persistent states)", min: 0),
+    option(
+      "log_every", EQP_OPT_INT, "100",
+      "batches per line of metrics.jsonl (mean error, loss and metrics of the window)", min: 1),
   ]
   static let optimizer = [
     option("lr", EQP_OPT_FLOAT_LIST, nil, "learning rate per parameter group, output → input", min: 0),

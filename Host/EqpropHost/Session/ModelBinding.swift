@@ -7,6 +7,8 @@ public final class ModelBinding {
     public var name: String
     public var shape: [Int64]
     public var perExample: Int
+    /// The range a dynamics clips the layer's units to (EQP_CLIP_RANGE), if it declares one.
+    public var clipRange: ClosedRange<Double>?
   }
 
   /// One parameter tensor as the model declared it.
@@ -117,10 +119,15 @@ public final class ModelBinding {
       guard raw.size >= Int(EQP_LayerSpec_STRUCT_SIZE) else { throw bad("layers[\(index)].struct_size is \(raw.size)") }
       let spec = raw.zeroExtendedCopy(EQP_LayerSpec())
       let shape = try shapeOf(spec.ndim, spec.shape, "layers[\(index)]", bad)
+      let clipped = spec.clip == UInt32(EQP_CLIP_RANGE)
+      guard !clipped || spec.lower <= spec.upper else {
+        throw bad("layers[\(index)] clips to [\(spec.lower), \(spec.upper)], an empty range")
+      }
       layers.append(
         Layer(
           name: spec.name.map { String(cString: $0) } ?? "s\(index)", shape: shape,
-          perExample: shape.reduce(1) { $0 * Int($1) }))
+          perExample: shape.reduce(1) { $0 * Int($1) },
+          clipRange: clipped ? spec.lower...spec.upper : nil))
     }
     guard layout.param_count <= 4096, layout.param_count == 0 || layout.params != nil else {
       throw bad("param_count is \(layout.param_count) but params is NULL")

@@ -6,7 +6,8 @@ final class Optimizer {
   let rates: [Double]
   let momentum: Double
   private let groups: [Int]
-  private var velocity: TensorSet?
+  /// v per parameter tensor with momentum (saved in checkpoints); nil without.
+  let velocity: TensorSet?
 
   /// `groups[k]` is the learning-rate group of parameter tensor k.
   init(rates: [Double], momentum: Double, groups: [Int], shapes: [[Int64]], dtype: UInt32)

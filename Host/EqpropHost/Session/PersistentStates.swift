@@ -2,13 +2,24 @@
 /// kept by the host: a free phase with persistence starts from each example's stored state
 /// and writes its final state back.
 final class PersistentStates {
-  /// Per layer: examples × per-example elements, in the session's dtype, as raw bytes.
-  private var storage: [[UInt8]]
+  /// Per layer: examples × per-example elements, in the session's dtype, as raw bytes (what
+  /// a checkpoint saves and restores).
+  private(set) var storage: [[UInt8]]
+  let exampleCount: Int
   private let bytesPerExample: [Int]
 
   init(exampleCount: Int, layerSizes: [Int], elementSize: Int) {
+    self.exampleCount = exampleCount
     bytesPerExample = layerSizes.map { $0 * elementSize }
     storage = bytesPerExample.map { [UInt8](repeating: 0, count: $0 * exampleCount) }
+  }
+
+  /// Replaces layer `layer`'s stored states with `bytes`; false (nothing changed) when the
+  /// layer does not exist or the size differs.
+  func restore(layer: Int, _ bytes: [UInt8]) -> Bool {
+    guard layer < storage.count, bytes.count == storage[layer].count else { return false }
+    storage[layer] = bytes
+    return true
   }
 
   /// Copies the stored states of `examples` into the batch's state tensors.

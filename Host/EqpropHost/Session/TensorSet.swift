@@ -70,6 +70,21 @@ public final class TensorSet {
     elementCount(index) * (HostMemory.elementSize(dtype) ?? 0)
   }
 
+  /// The raw bytes of tensor `index` (checkpoints).
+  func bytes(_ index: Int) -> [UInt8] {
+    guard let data = views[index].data else { return [] }
+    return Array(UnsafeRawBufferPointer(start: data, count: byteCount(index)))
+  }
+
+  /// Overwrites tensor `index` with `bytes`; false (nothing changed) when the sizes differ.
+  func setBytes(_ index: Int, _ bytes: [UInt8]) -> Bool {
+    guard index < count, bytes.count == byteCount(index), let data = views[index].data else { return false }
+    bytes.withUnsafeBytes { source in
+      if let base = source.baseAddress { data.copyMemory(from: base, byteCount: bytes.count) }
+    }
+    return true
+  }
+
   /// The elements of tensor `index` as Doubles (checks, checkpoints, tests).
   func values(_ index: Int) -> [Double] {
     let count = elementCount(index)

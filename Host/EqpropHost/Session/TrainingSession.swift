@@ -36,8 +36,11 @@ public final class TrainingSession {
   private var learnerSets: [ObjectIdentifier: TensorSet] = [:]
   private var lossScratch: [Double] = []
   private var predictionScratch: [Int64] = []
-  /// Metrics logged by plugins during the current epoch: sum and count per name.
-  public private(set) var metrics: [String: (sum: Double, count: Int)] = [:]
+  /// Metrics logged by plugins and hooks since the last `takeMetrics()`.
+  public private(set) var metrics = MetricSums()
+  /// Set while a learner trains a batch: `evaluate` then also measures the saturation of the
+  /// states it is given (the free phase's end).
+  private var measuringSaturation = false
 
   /// Creates the instances, allocates θ and initialises it from the seed.
   public init(config: RunConfig, trainingExamples: Int) throws(PluginFailure) {
@@ -98,7 +101,7 @@ public final class TrainingSession {
   }
 
   /// Runs the learner on the current batch and applies its estimate.
-  public func trainBatch(epoch: Int, index: Int) throws(PluginFailure) -> (lossSum: Double, errors: Int64) {
+  public func trainBatch(epoch: Int, index: Int) throws(PluginFailure) -> BatchOutcome {
     gradients.zero()
     var args = EQP_BatchArgs()
     args.struct_size = Int(EQP_BatchArgs_STRUCT_SIZE)
@@ -108,14 +111,16 @@ public final class TrainingSession {
     var result = EQP_BatchResult()
     result.struct_size = Int(EQP_BatchResult_STRUCT_SIZE)
     let sink = ErrorSink()
+    measuringSaturation = true
     let status = learner.vtable.train_batch(learner.instance, pointer, &args, &result, sink.pointer)
+    measuringSaturation = false
     try PluginCall.check(status, sink, learner.plugin, "train_batch (epoch \(epoch + 1), batch \(index + 1))")
     if result.applied == 0 {
       try optimizer.apply(gradients, to: parameters, scale: 1, kernel: kernel)
     }
     // Continual learners applied their updates step by step: check those too.
     try checkFinite(parameters, what: "θ after the update of batch \(index + 1)", names: model.parameters.map(\.name))
-    return (result.loss_sum, result.errors)
+    return BatchOutcome(lossSum: result.loss_sum, errors: result.errors, freeSteps: result.free_steps)
   }
 
   /// Free phase from zero on the current batch; errors counted (evaluation).
@@ -143,24 +148,21 @@ public final class TrainingSession {
   }
 
   /// Raw bytes of θ tensor `index` in the session's dtype.
-  public func parameterBytes(_ index: Int) -> [UInt8] {
-    guard let data = parameters.data(index) else { return [] }
-    return Array(UnsafeRawBufferPointer(start: data, count: parameters.byteCount(index)))
-  }
+  public func parameterBytes(_ index: Int) -> [UInt8] { parameters.bytes(index) }
 
   /// Replaces θ tensor `index` with raw bytes of the session's dtype (a checkpoint).
   public func setParameterBytes(_ index: Int, _ bytes: [UInt8]) throws(PluginFailure) {
-    guard index < parameters.count, bytes.count == parameters.byteCount(index), let data = parameters.data(index)
-    else {
+    guard index < parameters.count, parameters.setBytes(index, bytes) else {
       throw PluginFailure(
         "parameter \(index) needs \(index < parameters.count ? parameters.byteCount(index) : 0) bytes, got \(bytes.count)")
     }
-    bytes.withUnsafeBytes { source in
-      if let base = source.baseAddress { data.copyMemory(from: base, byteCount: bytes.count) }
-    }
   }
 
-  public func resetMetrics() { metrics = [:] }
+  /// The metrics logged since the last call, which start again from nothing.
+  public func takeMetrics() -> MetricSums {
+    defer { metrics = MetricSums() }
+    return metrics
+  }
 
   /// The gradient estimate of the last batch, per parameter tensor (checks and tests).
   func gradientValues() -> [[Double]] { (0..<gradients.count).map { gradients.values($0) } }
@@ -321,6 +323,7 @@ public final class TrainingSession {
     } catch {
       return refuse(err, EQP_ERR_INTERNAL, error.message)
     }
+    if measuringSaturation, let fraction = saturation(of: states) { logMetric("saturation", fraction) }
     lossSum?.pointee += lossScratch.reduce(0, +)
     var wrong: Int64 = 0
     for (row, label) in labels.enumerated() where predictionScratch[row] != Int64(label) { wrong += 1 }
@@ -328,10 +331,7 @@ public final class TrainingSession {
     return EQP_Status(EQP_OK)
   }
 
-  func logMetric(_ name: String, _ value: Double) {
-    let current = metrics[name] ?? (0, 0)
-    metrics[name] = (current.sum + value, current.count + 1)
-  }
+  func logMetric(_ name: String, _ value: Double) { metrics.add(name, value) }
 
   // MARK: Helpers
 

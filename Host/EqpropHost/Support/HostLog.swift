@@ -11,6 +11,17 @@ public enum HostLog {
     logger.withLock { $0.logLevel = level }
   }
 
+  /// The names `--log-level` accepts, lowest first: trace, debug, info, notice, warning,
+  /// error, critical.
+  public static let levelNames = Logger.Level.allCases.map(\.rawValue)
+
+  /// Sets the lowest level shown by its name; false for a name not in `levelNames`.
+  public static func setLevel(named name: String) -> Bool {
+    guard let level = Logger.Level(rawValue: name) else { return false }
+    setLevel(level)
+    return true
+  }
+
   static func write(level: Int32, source: String?, message: String) {
     let swiftLevel = Self.level(level)
     logger.withLock { logger in
@@ -25,6 +36,11 @@ public enum HostLog {
 
   public static func warning(_ message: String) {
     logger.withLock { $0.warning("\(message)") }
+  }
+
+  /// What a run does that a user may want to follow (resuming, checkpoints written).
+  public static func info(_ message: String) {
+    logger.withLock { $0.info("\(message)") }
   }
 
   static func isEnabled(_ level: Int32) -> Bool {

@@ -20,6 +20,18 @@ public final class RandomStream {
     state = (splitMix(), splitMix(), splitMix(), splitMix())
   }
 
+  /// The four words of xoshiro256**'s state: with `restore`, a checkpoint resumes the stream
+  /// exactly where it stood.
+  public var stateWords: [UInt64] { [state.0, state.1, state.2, state.3] }
+
+  /// Continues from `words`, `stateWords` saved earlier; false (nothing changed) unless there
+  /// are four words, not all zero (xoshiro's one forbidden state).
+  public func restore(_ words: [UInt64]) -> Bool {
+    guard words.count == 4, words.contains(where: { $0 != 0 }) else { return false }
+    state = (words[0], words[1], words[2], words[3])
+    return true
+  }
+
   /// The next 64 random bits.
   public func nextUInt64() -> UInt64 {
     let result = rotateLeft(state.1 &* 5, 7) &* 9

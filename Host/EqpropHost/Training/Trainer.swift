@@ -1,7 +1,9 @@
 @preconcurrency import CEqprop
 
 /// Runs epochs: seeded shuffling, minibatches through the learner, then evaluation of the
-/// test set with a free phase from zero states (spec §6).
+/// test set with a free phase from zero states (spec §6). It can start anywhere a checkpoint
+/// stood (`TrainingProgress`), so a resumed run replays the batches an uninterrupted one
+/// would have trained.
 public final class Trainer {
   public let session: TrainingSession
   let train: ExampleSource
@@ -13,47 +15,88 @@ public final class Trainer {
     self.test = test
   }
 
-  /// Trains for the config's epochs, calling `report` after each.
-  public func run(report: (EpochReport) -> Void) throws(PluginFailure) -> [EpochReport] {
-    var reports: [EpochReport] = []
-    let batches = (train.count + session.config.batchSize - 1) / session.config.batchSize
+  /// Minibatches per epoch; the last may be smaller.
+  public var batchesPerEpoch: Int {
+    (train.count + session.config.batchSize - 1) / session.config.batchSize
+  }
+
+  /// Trains from `start` to the config's last epoch, telling `observer` after every batch
+  /// and epoch; returns the reports of the epochs it finished.
+  public func run(from start: TrainingProgress = TrainingProgress(), observer: TrainingObserver)
+    throws(PluginFailure) -> [EpochReport]
+  {
+    let batches = batchesPerEpoch
     let hooks = try HookRunner(session: session, batchesPerEpoch: batches)
-    for epoch in 0..<session.config.epochs {
-      let result = try runEpoch(epoch, hooks: hooks)
-      reports.append(result)
-      report(result)
+    let meter = try UpdateMeter(session)
+    var progress = start
+    var reports: [EpochReport] = []
+    while progress.epochsDone < session.config.epochs {
+      let order = EpochOrder(count: train.count, seed: session.config.seed)
+        .permutation(epoch: UInt64(progress.epochsDone))
+      while progress.batchesDone < batches {
+        let window = try trainBatch(
+          of: order, &progress, batches: batches, hooks: hooks, meter: meter)
+        try observer.batchEnded(progress, window: window, batchesPerEpoch: batches)
+      }
+      try hooks.afterEpoch()
+      progress.epoch.metrics.merge(session.takeMetrics())
+      let evaluation = try evaluate()
+      let tally = progress.epoch
+      let report = EpochReport(
+        epoch: progress.epochsDone + 1, trainError: tally.errorRate, trainLoss: tally.meanLoss,
+        testError: evaluation.error, testLoss: evaluation.loss, seconds: tally.seconds,
+        examplesPerSecond: tally.examplesPerSecond, metrics: tally.metrics.averages)
+      progress = TrainingProgress(epochsDone: progress.epochsDone + 1)
+      reports.append(report)
+      try observer.epochEnded(report, progress: progress)
     }
     return reports
   }
 
-  func runEpoch(_ epoch: Int, hooks: HookRunner) throws(PluginFailure) -> EpochReport {
+  /// Trains for the config's epochs from the start, calling `report` after each.
+  public func run(report: @escaping (EpochReport) -> Void) throws(PluginFailure) -> [EpochReport] {
+    try run(observer: EpochCallback(report))
+  }
+
+  /// Trains batch `progress.batchesDone` of `order` and counts it in `progress`; returns the
+  /// window the batch closed, if it closed one.
+  private func trainBatch(
+    of order: [Int], _ progress: inout TrainingProgress, batches: Int, hooks: HookRunner,
+    meter: UpdateMeter
+  ) throws(PluginFailure) -> WindowReport? {
     let config = session.config
-    session.resetMetrics()
-    let order = EpochOrder(count: train.count, seed: config.seed).permutation(epoch: UInt64(epoch))
+    let index = progress.batchesDone
+    let begin = index * config.batchSize
+    let batch = order[begin..<min(begin + config.batchSize, order.count)]
+    let closesWindow = (index + 1) % config.logEvery == 0
+    // The update size costs a copy of θ and a pass over it, so it is measured on the batch
+    // that closes a window (and on the epoch's last): a window's line reports that batch's.
+    let measuresUpdate = closesWindow || index + 1 == batches
     let clock = ContinuousClock()
     let start = clock.now
-    var errors: Int64 = 0
-    var loss = 0.0
-    var index = 0
-    for begin in stride(from: 0, to: order.count, by: config.batchSize) {
-      let batch = order[begin..<min(begin + config.batchSize, order.count)]
-      try load(batch, from: train, epoch: epoch)
-      let outcome = try session.trainBatch(epoch: epoch, index: index)
-      errors += outcome.errors
-      loss += outcome.lossSum
-      try hooks.afterBatch(index)
-      index += 1
+    try load(batch, from: train, epoch: progress.epochsDone)
+    if measuresUpdate { try meter.snapshot(session) }
+    let outcome = try session.trainBatch(epoch: progress.epochsDone, index: index)
+    var metrics = MetricSums()
+    metrics.add("free_steps", Double(outcome.freeSteps))
+    if measuresUpdate {
+      for change in meter.relativeChanges(session) {
+        metrics.add("update/" + change.name, change.value)
+      }
     }
+    try hooks.afterBatch(index)
+    metrics.merge(session.takeMetrics())
     let elapsed = clock.now - start
-    try hooks.afterEpoch()
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    let evaluation = try evaluate()
-    return EpochReport(
-      epoch: epoch + 1, trainError: Double(errors) / Double(max(order.count, 1)),
-      trainLoss: loss / Double(max(order.count, 1)), testError: evaluation.error,
-      testLoss: evaluation.loss, seconds: seconds,
-      examplesPerSecond: Double(order.count) / max(seconds, 1e-9),
-      metrics: session.metrics.mapValues { $0.sum / Double(max($0.count, 1)) })
+    let seconds =
+      Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    progress.epoch.add(outcome, examples: batch.count, seconds: seconds, metrics: metrics)
+    progress.window.add(outcome, examples: batch.count, seconds: seconds, metrics: metrics)
+    progress.batchesDone += 1
+    guard closesWindow else { return nil }
+    defer { progress.window = BatchTally() }
+    return WindowReport(
+      epoch: progress.epochsDone + 1, batch: index + 1, batchesPerEpoch: batches,
+      tally: progress.window)
   }
 
   /// Test error and mean loss of the current θ.
@@ -78,4 +121,16 @@ public final class Trainer {
       source.fill(batch, epoch: epoch, input: input, target: target, dtype: dtype, classes: classes)
     }
   }
+
+}
+
+/// An observer that only hears of epochs, for callers that want the reports alone.
+private final class EpochCallback: TrainingObserver {
+  private let report: (EpochReport) -> Void
+
+  init(_ report: @escaping (EpochReport) -> Void) { self.report = report }
+
+  func batchEnded(_ progress: TrainingProgress, window: WindowReport?, batchesPerEpoch: Int) {}
+
+  func epochEnded(_ report: EpochReport, progress: TrainingProgress) { self.report(report) }
 }

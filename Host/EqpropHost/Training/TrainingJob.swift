@@ -1,7 +1,6 @@
 import Foundation
 
-/// Everything `eqprop train` does, minus printing: load the data the config names, build the
-/// session, train, save the run folder.
+/// The parts of a training run: the data the config names, and the session built from it.
 public struct TrainingJob {
   public let config: RunConfig
   public let train: ImageExamples
@@ -17,7 +16,7 @@ public struct TrainingJob {
   }
 
   /// Trains every epoch, reporting each as it ends.
-  public func run(report: (EpochReport) -> Void) throws(PluginFailure) -> [EpochReport] {
+  public func run(report: @escaping (EpochReport) -> Void) throws(PluginFailure) -> [EpochReport] {
     try Trainer(session: session, train: train, test: test).run(report: report)
   }
 

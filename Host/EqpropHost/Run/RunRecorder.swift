@@ -1,0 +1,79 @@
+@preconcurrency import Glibc
+
+/// Keeps a run folder up to date as training goes: a metrics.jsonl line per window and
+/// epoch, a checkpoint at each epoch's end and every `checkpointEvery` batches, the best
+/// epoch, and the display on stderr.
+final class RunRecorder: TrainingObserver {
+  private let folder: String
+  private let session: TrainingSession
+  private let metrics: MetricsLog
+  private let display: TrainingDisplay
+  private let options: RunOptions
+  private let batchesPerEpoch: Int
+  private var bestTestError: Double?
+  /// Batches this process trained (for `exitAfterBatches`).
+  private var batchesTrained = 0
+
+  init(
+    folder: String, session: TrainingSession, metrics: MetricsLog, display: TrainingDisplay,
+    options: RunOptions, batchesPerEpoch: Int, bestTestError: Double?
+  ) {
+    self.folder = folder
+    self.session = session
+    self.metrics = metrics
+    self.display = display
+    self.options = options
+    self.batchesPerEpoch = batchesPerEpoch
+    self.bestTestError = bestTestError
+  }
+
+  func batchEnded(_ progress: TrainingProgress, window: WindowReport?, batchesPerEpoch: Int)
+    throws(PluginFailure)
+  {
+    if let window {
+      try metrics.append(MetricsLine.window(window))
+      display.windowEnded(window)
+    }
+    display.batchEnded(progress, batchesPerEpoch: batchesPerEpoch)
+    batchesTrained += 1
+    // The epoch's last batch is followed at once by the epoch's checkpoint (epochEnded).
+    guard progress.batchesDone < batchesPerEpoch else { return }
+    if let every = options.checkpointEvery, every > 0, progress.batchesDone % every == 0 {
+      try checkpoint(progress, testError: nil)
+    }
+    exitIfAsked()
+  }
+
+  func epochEnded(_ report: EpochReport, progress: TrainingProgress) throws(PluginFailure) {
+    try metrics.append(MetricsLine.epoch(report))
+    display.epochEnded(report)
+    if options.keepBest == true, report.testError < (bestTestError ?? .infinity) {
+      bestTestError = report.testError
+      try write(CheckpointSlot.best(in: folder), progress, testError: report.testError)
+    }
+    try checkpoint(progress, testError: report.testError)
+    exitIfAsked()
+  }
+
+  private func checkpoint(_ progress: TrainingProgress, testError: Double?) throws(PluginFailure) {
+    try write(CheckpointSlot.latest(in: folder), progress, testError: testError)
+  }
+
+  private func write(_ slot: CheckpointSlot, _ progress: TrainingProgress, testError: Double?)
+    throws(PluginFailure)
+  {
+    // The lines the checkpoint counts must be on disk before it does.
+    try metrics.sync()
+    try slot.write(
+      session, progress: progress, batchesPerEpoch: batchesPerEpoch, metricsOffset: metrics.offset,
+      testError: testError)
+    HostLog.info(
+      "\(slot.sidecarPath): \(progress.epochsDone) epochs and \(progress.batchesDone) batches")
+  }
+
+  private func exitIfAsked() {
+    guard let limit = options.exitAfterBatches, batchesTrained >= limit else { return }
+    display.clearBar()
+    _exit(RunOptions.exitStatus)
+  }
+}
