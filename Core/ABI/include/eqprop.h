@@ -685,7 +685,10 @@ typedef struct EQP_ParamSpec {
 enum { EQP_ParamSpec_STRUCT_SIZE = EQP_END_OF(EQP_ParamSpec, reserved) };
 
 /* What a model instance declares. Filled by describe(); arrays owned by the instance and
- * valid until destroy. */
+ * valid until destroy. The host refuses (describe failed) a NULL entry, an ndim outside
+ * 0...8, an extent outside 1...2^31, a tensor of more than 2^40 elements (per example for
+ * layers and input), an lr_group_count other than 1 + the largest lr_group, and a class_count
+ * outside 1...2^31; a count larger than its array cannot be seen. */
 typedef struct EQP_ModelLayout {
   size_t struct_size;
   size_t layer_count;                   /* ≥ 1; layers[0] is the output */

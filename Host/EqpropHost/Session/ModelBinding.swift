@@ -110,7 +110,7 @@ public final class ModelBinding {
   {
     func bad(_ reason: String) -> PluginFailure { PluginCall.failure(plugin, "describe", reason) }
     guard layout.layer_count >= 1, layout.layer_count <= 1024, let layerArray = layout.layers else {
-      throw bad("layer_count is \(layout.layer_count) or layers is NULL")
+      throw bad("layer_count is \(layout.layer_count) or layers is NULL; expected 1 to 1024 layers")
     }
     var layers: [Layer] = []
     for index in 0..<layout.layer_count {
@@ -148,17 +148,44 @@ public final class ModelBinding {
     }
     let names = parameters.map(\.name)
     if Set(names).count != names.count { throw bad("parameter names are not unique: \(names)") }
+    // The optimizer sizes its rate list by the groups the parameters use; the count must agree.
+    let groups = (parameters.map(\.learningRateGroup).max() ?? -1) + 1
+    guard parameters.isEmpty || Int(layout.lr_group_count) == groups else {
+      throw bad(
+        "lr_group_count is \(layout.lr_group_count), but the largest lr_group of the "
+          + "parameters is \(groups - 1) (expected \(groups))")
+    }
     let input = try shapeOf(layout.input_ndim, layout.input_shape, "input_shape", bad)
-    guard layout.class_count >= 1 else { throw bad("class_count is \(layout.class_count)") }
+    guard (1...maxExtent).contains(layout.class_count) else {
+      throw bad("class_count is \(layout.class_count); expected 1 to 2^31")
+    }
     return (layers, parameters, input)
   }
+
+  /// The largest extent of one dimension.
+  private static let maxExtent: Int64 = 1 << 31
+  /// The most elements one tensor may hold (per example for states and input): 8 TiB in f64,
+  /// so byte sizes, and a batch of them, cannot overflow an Int before an allocation fails.
+  private static let maxElements = 1 << 40
 
   private static func shapeOf(
     _ ndim: Int32, _ shape: UnsafePointer<Int64>?, _ what: String, _ bad: (String) -> PluginFailure
   ) throws(PluginFailure) -> [Int64] {
-    guard (0...8).contains(ndim), ndim == 0 || shape != nil else { throw bad("\(what) has ndim \(ndim)") }
+    guard (0...8).contains(ndim), ndim == 0 || shape != nil else {
+      throw bad("\(what) has ndim \(ndim); expected 0 to 8, with a shape array unless 0")
+    }
     let extents = (0..<Int(ndim)).map { shape?[$0] ?? 0 }
-    guard extents.allSatisfy({ $0 >= 1 && $0 <= 1 << 31 }) else { throw bad("\(what) has shape \(extents)") }
+    guard extents.allSatisfy({ (1...maxExtent).contains($0) }) else {
+      throw bad("\(what) has shape \(extents); every extent must be 1 to 2^31")
+    }
+    var elements = 1
+    for extent in extents {
+      let (product, overflow) = elements.multipliedReportingOverflow(by: Int(extent))
+      guard !overflow, product <= maxElements else {
+        throw bad("\(what) has shape \(extents), more than 2^40 elements")
+      }
+      elements = product
+    }
     return extents
   }
 }
