@@ -415,9 +415,12 @@ typedef struct EQP_ModelEval {
 } EQP_ModelEval;
 enum { EQP_ModelEval_STRUCT_SIZE = EQP_END_OF(EQP_ModelEval, batch) };
 
-/* The host's forwarders to the bound model (see EQP_ModelVTable for each call's meaning).
- * They check shapes and capabilities and return EQP_ERR_UNSUPPORTED for an absent optional
- * function, so a dynamics or learner never calls a model's vtable directly. */
+/* The host's forwarders to the bound model (see EQP_ModelVTable for each call's meaning), so
+ * a dynamics or learner never calls a model's vtable directly. Before the model runs they
+ * check the count, dtype and extents of every tensor view against the model's layout
+ * (EQP_ERR_INVALID_ARGUMENT otherwise); what lies behind a view's data pointer, and the length
+ * of per_example, cannot be checked. An absent optional function returns EQP_ERR_UNSUPPORTED.
+ * A failure's message names the model and the call. */
 typedef struct EQP_HostModelApi {
   size_t struct_size;
   const EQP_ModelLayout *(*layout)(const EQP_ModelHandle *m); /* owned by the model */

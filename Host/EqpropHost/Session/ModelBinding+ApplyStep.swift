@@ -13,11 +13,14 @@ extension ModelBinding {
     _ eval: UnsafePointer<EQP_ModelEval>, after: UnsafePointer<EQP_Tensor>, rates: UnsafePointer<Double>,
     params: UnsafeMutablePointer<EQP_Tensor>, err: OpaquePointer?
   ) -> EQP_Status {
-    guard appliesSteps, let applyStep = vtable.apply_step else {
-      let code = EQP_Status(EQP_ERR_UNSUPPORTED)
-      if let err { ErrorSink.from(err).set(code, "model '\(plugin.id)' does not implement apply_step") }
-      return code
+    let problem = evalProblem(eval) ?? tensorProblem("after", after, .states, eval: eval)
+    return call("apply_step", err, refusing: problem) { sink in
+      guard appliesSteps, let applyStep = vtable.apply_step else {
+        let code = EQP_Status(EQP_ERR_UNSUPPORTED)
+        ErrorSink.from(sink).set(code, "the model does not implement apply_step")
+        return code
+      }
+      return applyStep(instance, eval, after, rates, params, sink)
     }
-    return applyStep(instance, eval, after, rates, params, err)
   }
 }

@@ -252,20 +252,43 @@ public final class TrainingSession {
   }
 
   func paramGrad(_ states: TensorSet, _ coeff: Double, _ grads: TensorSet, _ err: OpaquePointer?) -> EQP_Status {
-    withEval(states) { model.vtable.param_grad(model.instance, $0, coeff, grads.views, err) }
+    withEval(states) { eval in
+      let problem =
+        model.evalProblem(eval) ?? model.tensorProblem("grads", grads.views, .params, eval: eval)
+      return model.call("param_grad", err, refusing: problem) {
+        model.vtable.param_grad(model.instance, eval, coeff, grads.views, $0)
+      }
+    }
   }
 
   func stepUpdate(
     before: TensorSet, after: TensorSet, coeff: Double, grads: TensorSet, err: OpaquePointer?
   ) -> EQP_Status {
-    withEval(before) { model.stepUpdate($0, after: UnsafePointer(after.views), coeff: coeff, grads: grads.views, err: err) }
+    withEval(before) { eval in
+      let problem =
+        model.evalProblem(eval) ?? model.tensorProblem("after", after.views, .states, eval: eval)
+        ?? model.tensorProblem("grads", grads.views, .params, eval: eval)
+      return model.call("step_update", err, refusing: problem) {
+        model.stepUpdate(
+          eval, after: UnsafePointer(after.views), coeff: coeff, grads: grads.views, err: $0)
+      }
+    }
   }
 
   func costGrad(
     _ states: TensorSet, _ coeff: Double, _ gradStates: TensorSet, _ gradParams: TensorSet?,
     _ err: OpaquePointer?
   ) -> EQP_Status {
-    withEval(states) { model.vtable.cost_grad(model.instance, $0, coeff, gradStates.views, gradParams?.views, err) }
+    withEval(states) { eval in
+      let problem =
+        model.evalProblem(eval)
+        ?? model.tensorProblem("grad_states", gradStates.views, .states, eval: eval)
+        ?? model.tensorProblem(
+          "grad_params", gradParams?.views, .params, eval: eval, optional: true)
+      return model.call("cost_grad", err, refusing: problem) {
+        model.vtable.cost_grad(model.instance, eval, coeff, gradStates.views, gradParams?.views, $0)
+      }
+    }
   }
 
   func stepVjp(
@@ -309,9 +332,13 @@ public final class TrainingSession {
     }
     let status = lossScratch.withUnsafeMutableBufferPointer { losses in
       withEval(states) { eval in
-        let cost = model.vtable.cost(model.instance, eval, losses.baseAddress, err)
+        let cost = model.call("cost", err, refusing: model.evalProblem(eval)) {
+          model.vtable.cost(model.instance, eval, losses.baseAddress, $0)
+        }
         guard cost == EQP_Status(EQP_OK) else { return cost }
-        return model.vtable.predict(model.instance, eval, scores.views, err)
+        return model.call("predict", err) {
+          model.vtable.predict(model.instance, eval, scores.views, $0)
+        }
       }
     }
     guard status == EQP_Status(EQP_OK) else { return status }
