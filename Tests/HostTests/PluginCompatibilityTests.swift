@@ -21,7 +21,7 @@ final class PluginCompatibilityTests: XCTestCase {
     XCTAssertNil(plugin.options.first?.max)
     XCTAssertEqual(plugin.functions.map(\.name), ["batches"])
     XCTAssertEqual(plugin.functions.first?.signature.description, "d(p)")
-    XCTAssertNoThrow(try plugin.library.initialize())
+    XCTAssertNoThrow(try plugin.initializeLibrary())
   }
 
   func testPluginBuiltAgainstTheReleasedOneZeroHeaderLoads() throws {

@@ -116,10 +116,11 @@ final class PluginRefusalTests: XCTestCase {
     let (catalog, path) = try load(["FIXTURE_INIT_FAILS"])
     // Listing has no side effects: init runs only when the library is used.
     let plugin = try catalog.find(.learner, id: "fixture")
-    XCTAssertThrowsError(try plugin.library.initialize()) { error in
-      let message = "\(error)"
-      XCTAssertTrue(message.hasPrefix(path), message)
-      XCTAssertTrue(message.contains("init failed: internal error: fixture init refuses on purpose"), message)
+    XCTAssertThrowsError(try plugin.initializeLibrary()) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "learner 'fixture' (\(path)): init of library 'fixture' failed: internal error: fixture "
+          + "init refuses on purpose")
     }
   }
 

@@ -28,7 +28,7 @@ public final class ExtensionCall {
         "internal: \(arguments.count) argument(s) given for \(function.signature.callerArguments.count)"
       )
     }
-    try plugin.library.initialize()
+    try plugin.initializeLibrary()
     var given = arguments.makeIterator()
     var values: [ForeignValue] = []
     for type in function.signature.arguments {

@@ -29,8 +29,9 @@ public final class LoadedLibrary: @unchecked Sendable {
     self.initFunction = initFunction
   }
 
-  /// Calls the library's `init` the first time; later calls return the first outcome.
-  public func initialize() throws(PluginFailure) {
+  /// Calls the library's `init` the first time; later calls return the first outcome. The
+  /// failure says what went wrong, not who needed it: see `PluginRecord.initializeLibrary`.
+  func initialize() throws(PluginFailure) {
     let result = initResult.withLock { cached -> Result<Void, PluginFailure> in
       if let cached { return cached }
       let outcome = runInit()
@@ -45,7 +46,7 @@ public final class LoadedLibrary: @unchecked Sendable {
     let sink = ErrorSink()
     let status = initFunction(HostTables.api, sink.pointer)
     if status == EQP_Status(EQP_OK) { return .success(()) }
-    return .failure(PluginFailure("\(path): library '\(name)': init failed: \(sink.describe(status))"))
+    return .failure(PluginFailure("init of library '\(name)' failed: \(sink.describe(status))"))
   }
 }
 

@@ -115,4 +115,14 @@ public final class PluginRecord: @unchecked Sendable {
   }
 
   public var file: String { library.path }
+
+  /// Runs the library's `init` on first use (once per library); a failure names this plugin,
+  /// which needed it, and the file.
+  public func initializeLibrary() throws(PluginFailure) {
+    do {
+      try library.initialize()
+    } catch {
+      throw PluginFailure("\(kind.name) '\(id)' (\(file)): \(error.message)")
+    }
+  }
 }

@@ -203,7 +203,7 @@ enum PluginCall {
   static func options(_ section: RunConfig.PluginSection, path: String) throws(PluginFailure)
     -> PluginOptions
   {
-    try section.plugin.library.initialize()
+    try section.plugin.initializeLibrary()
     return PluginOptions(values: section.options, path: path)
   }
 
