@@ -49,6 +49,15 @@ public enum CPluginBuilder {
       defines: defines, includeFolder: includeFolder)
   }
 
+  /// The faulty model (Tests/Fixtures/plugins/faulty_model.c): model "faulty", which
+  /// misbehaves at run time in the one way `defines` ask for.
+  @discardableResult
+  public static func faultyModel(_ defines: [String] = [], into folder: String) throws -> String {
+    try build(
+      source: RepositoryPaths.fixtures + "/plugins/faulty_model.c", name: "faulty", into: folder,
+      defines: defines)
+  }
+
   /// The extension-function fixture (Tests/Fixtures/plugins/extension_plugin.c): learner
   /// "ext", one function per signature letter.
   @discardableResult

@@ -3,9 +3,12 @@ import Foundation
 /// Runs a program to completion and captures its output.
 public enum ProcessRunner {
   public struct Result: Sendable {
+    /// The exit status, or the signal's number when `signal` is set.
     public var status: Int32
     public var standardOutput: String
     public var standardError: String
+    /// The signal that ended the program (a crash), nil when it exited.
+    public var signal: Int32?
   }
 
   public static func run(
@@ -26,6 +29,7 @@ public enum ProcessRunner {
     process.waitUntilExit()
     return Result(
       status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-      standardError: String(decoding: errData, as: UTF8.self))
+      standardError: String(decoding: errData, as: UTF8.self),
+      signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil)
   }
 }

@@ -48,6 +48,9 @@ static EQP_Status learner_train_batch(EQP_LearnerInstance *learner, EQP_Session 
                                       EQP_Error *err) {
   (void)session;
   (void)args;
+#ifdef FIXTURE_TRAIN_BATCH_FAILS
+  return host_api->error->set(err, EQP_ERR_NUMERIC, "fixture: train_batch fails on purpose");
+#endif
   (void)err;
   ((FixtureLearner *)learner)->batches += 1;
   out->applied = 0;
@@ -59,7 +62,11 @@ static double fixture_batches(EQP_LearnerInstance *learner) {
 }
 
 static const EQP_LearnerVTable learner_vtable = {
+#ifdef FIXTURE_SHORT_VTABLE
+    .struct_size = EQP_LearnerVTable_MIN_SIZE - 8,
+#else
     .struct_size = EQP_LearnerVTable_STRUCT_SIZE,
+#endif
     .create = learner_create,
     .destroy = learner_destroy,
 #ifndef FIXTURE_NULL_TRAIN_BATCH
@@ -72,7 +79,9 @@ static const EQP_OptionSpec option_scale = {
     .name = "scale",
     .type = EQP_OPT_FLOAT,
     .flags = EQP_OPT_HAS_MIN,
+#ifndef FIXTURE_OPTION_WITHOUT_DEFAULT
     .default_value = "1.0",
+#endif
     .doc = "an option that does nothing",
     .min = 0.0,
 };
@@ -91,8 +100,13 @@ static const EQP_ExtensionFunction function_batches = {
 };
 static const EQP_ExtensionFunction *const functions[] = {&function_batches};
 
-#ifdef FIXTURE_DYNAMICS_CAP_LIE
-/* A dynamics that claims step_vjp without providing it. */
+#if defined(FIXTURE_DYNAMICS_CAP_LIE) || defined(FIXTURE_NULL_DYNAMICS_RUN)
+#define FIXTURE_HAS_DYNAMICS
+#endif
+
+#ifdef FIXTURE_HAS_DYNAMICS
+/* A dynamics that breaks a promise: it claims step_vjp without providing it, or leaves out
+ * the required run. */
 static EQP_Status dynamics_create(const EQP_DynamicsCreateArgs *args, EQP_DynamicsInstance **out,
                                   EQP_Error *err) {
   (void)args;
@@ -118,7 +132,9 @@ static const EQP_DynamicsVTable dynamics_vtable = {
     .create = dynamics_create,
     .destroy = dynamics_destroy,
     .describe = dynamics_describe,
+#ifndef FIXTURE_NULL_DYNAMICS_RUN
     .run = dynamics_run,
+#endif
     .step_vjp = NULL,
 };
 #endif
@@ -148,15 +164,17 @@ static const EQP_PluginDescriptor descriptor = {
     .functions = functions,
     .function_count = 1,
 };
-#ifdef FIXTURE_DYNAMICS_CAP_LIE
+#ifdef FIXTURE_HAS_DYNAMICS
 /* A second plugin in the same library: refused alone, the learner still loads. */
 static const EQP_PluginDescriptor lying_descriptor = {
     .struct_size = EQP_PluginDescriptor_STRUCT_SIZE,
     .kind = EQP_KIND_DYNAMICS,
     .id = "liar",
-    .display_name = "Dynamics without its promised step_vjp",
+    .display_name = "Dynamics that breaks a promise",
     .version = "1.0.0",
+#ifdef FIXTURE_DYNAMICS_CAP_LIE
     .capabilities = EQP_DYNAMICS_CAP_STEP_VJP,
+#endif
     .vtable = &dynamics_vtable,
 };
 static const EQP_PluginDescriptor *const plugins[] = {&descriptor, &lying_descriptor};
@@ -214,6 +232,9 @@ const EQP_Library *eqp_plugin_entry(const EQP_HostInfo *host) {
   (void)host;
 #ifdef FIXTURE_NULL_TRAIN_BATCH
   (void)learner_train_batch; /* compiled, but deliberately left out of the vtable */
+#endif
+#ifdef FIXTURE_NULL_DYNAMICS_RUN
+  (void)dynamics_run;
 #endif
 #ifdef FIXTURE_NULL_RESULT
   (void)library;
