@@ -11,14 +11,26 @@ public struct PluginCatalog: Sendable {
   public private(set) var notices: [String] = []
   /// Ids defined twice within one folder: unusable until one file is removed.
   private var ambiguous: [String: String] = [:]
+  /// Files and folders left unopened because others could change them; `find` names them, as
+  /// the plugin asked for may be among them.
+  private var untrusted: [PluginRefusal] = []
 
-  /// Loads every `*.so` in the search path's folders (sorted by name within a folder).
-  public static func load(_ searchPath: PluginSearchPath) -> PluginCatalog {
+  /// Loads every `*.so` in the search path's folders (sorted by name within a folder). Files
+  /// and folders that others could change (`PluginTrust`) are refused, or with
+  /// `allowingInsecure` loaded with a notice.
+  public static func load(_ searchPath: PluginSearchPath, allowingInsecure: Bool = false)
+    -> PluginCatalog
+  {
     var catalog = PluginCatalog()
     var chosen: [String: PluginRecord] = [:]
+    let trust = PluginTrust()
     for folder in searchPath.folders {
+      guard catalog.admits(folder, trust.problem(folder: folder), allowingInsecure) else {
+        continue
+      }
       var inFolder: [String: PluginRecord] = [:]
       for file in libraryFiles(in: folder) {
+        guard catalog.admits(file, trust.problem(file: file), allowingInsecure) else { continue }
         let outcome = PluginLoader.load(file: file)
         catalog.refusals += outcome.refusals
         for plugin in outcome.plugins {
@@ -56,7 +68,28 @@ public struct PluginCatalog: Sendable {
     var message = "no \(kind.name) plugin with id '\(id)' was found"
     message += available.isEmpty ? "; none are installed" : "; available: \(available.joined(separator: ", "))"
     if !refused.isEmpty { message += "; refused: " + refused.joined(separator: "; ") }
+    if !untrusted.isEmpty {
+      message += "; not opened: " + untrusted.map(\.description).joined(separator: "; ")
+    }
     throw PluginFailure(message)
+  }
+
+  /// Whether `path` may be opened: with a `problem`, a refusal, or only a notice when
+  /// insecure plugins are allowed.
+  private mutating func admits(_ path: String, _ problem: String?, _ allowingInsecure: Bool)
+    -> Bool
+  {
+    guard let problem else { return true }
+    if allowingInsecure {
+      notices.append("\(path): \(problem); loaded anyway (--allow-insecure-plugins)")
+      return true
+    }
+    let refusal = PluginRefusal(
+      file: path, plugin: nil,
+      reason: problem + ", or pass --allow-insecure-plugins to load it anyway")
+    refusals.append(refusal)
+    untrusted.append(refusal)
+    return false
   }
 
   private static func libraryFiles(in folder: String) -> [String] {
