@@ -28,8 +28,8 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Seconds each timed repeat lasts at least.")
   var seconds = 0.05
 
-  @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
-  var folders: [String] = []
+  @OptionGroup(title: "Plugins")
+  var plugins: PluginSearchOptions
 
   @Option(help: "A training config to time (repeatable): minibatches of random data, each config in a process of its own, --repeats times (the median is reported).")
   var train: [String] = []
@@ -50,7 +50,7 @@ struct BenchCommand: ParsableCommand {
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, found \(repeats)") }
     guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive, found \(seconds)") }
     guard batches >= 1 else { throw ValidationError("--batches must be at least 1, found \(batches)") }
-    let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: folders))
+    let catalog = plugins.catalog
     if let trainOne {
       // The child of --train: one config, its row as JSON.
       let row = try TrainingBench(batches: batches)
@@ -97,7 +97,7 @@ struct BenchCommand: ParsableCommand {
     process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     process.arguments =
       ["bench", "--train-one", file, "--batches", "\(batches)", "--json"]
-      + folders.flatMap { ["--plugins", $0] } + settings.values.flatMap { ["--set", $0.argument] }
+      + plugins.arguments + settings.values.flatMap { ["--set", $0.argument] }
     let output = Pipe()
     process.standardOutput = output
     try process.run()

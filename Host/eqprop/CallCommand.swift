@@ -27,8 +27,8 @@ struct CallCommand: ParsableCommand {
   @Option(help: "A weights.safetensors to load into θ (with --config).")
   var weights: String?
 
-  @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
-  var pluginFolders: [String] = []
+  @OptionGroup(title: "Plugins")
+  var plugins: PluginSearchOptions
 
   @Flag(help: "Print JSON.")
   var json = false
@@ -42,7 +42,7 @@ struct CallCommand: ParsableCommand {
   }
 
   func run() throws {
-    let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: pluginFolders))
+    let catalog = plugins.catalog
     let request: CallRequest
     do {
       request = try CallRequest(

@@ -38,8 +38,8 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "A data folder (MNIST-format IDX or CIFAR-10 binary) or a name: mnist, fashion-mnist.")
   var data: String?
 
-  @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
-  var pluginFolders: [String] = []
+  @OptionGroup(title: "Plugins")
+  var plugins: PluginSearchOptions
 
   @Flag(help: "Print JSON instead of tables.")
   var json = false
@@ -54,7 +54,7 @@ struct CheckCommand: ParsableCommand {
   }
 
   func run() throws {
-    let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: pluginFolders))
+    let catalog = plugins.catalog
     let runConfig: RunConfig
     do {
       runConfig = try RunConfig.load(file: config, catalog: catalog, overrides: .init(settings: settings.values, data: data))

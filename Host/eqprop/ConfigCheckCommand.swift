@@ -18,7 +18,7 @@ struct ConfigCheckCommand: ParsableCommand {
   func run() throws {
     let config: RunConfig
     do {
-      config = try input.resolve(input.catalog)
+      config = try input.resolve(input.plugins.catalog)
     } catch {
       return try fail(error.message)
     }

@@ -12,10 +12,8 @@ struct ConfigInput: ParsableArguments {
   @Option(help: "A data folder or name, replacing data.dir.")
   var data: String?
 
-  @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
-  var pluginFolders: [String] = []
-
-  var catalog: PluginCatalog { PluginCatalog.load(PluginSearchPath.standard(commandLine: pluginFolders)) }
+  @OptionGroup(title: "Plugins")
+  var plugins: PluginSearchOptions
 
   /// The config checked against the host's sections and the plugins' option lists.
   func resolve(_ catalog: PluginCatalog) throws(ConfigError) -> RunConfig {

@@ -19,7 +19,7 @@ struct ConfigShowCommand: ParsableCommand {
   func run() throws {
     let config: RunConfig
     do {
-      config = try input.resolve(input.catalog)
+      config = try input.resolve(input.plugins.catalog)
     } catch {
       throw ValidationError(error.message)
     }

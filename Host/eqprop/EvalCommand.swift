@@ -24,14 +24,14 @@ struct EvalCommand: ParsableCommand {
 
   @OptionGroup var settings: ConfigSettingOptions
 
-  @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
-  var pluginFolders: [String] = []
+  @OptionGroup(title: "Plugins")
+  var plugins: PluginSearchOptions
 
   @Flag(help: "Print JSON.")
   var json = false
 
   func run() throws {
-    let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: pluginFolders))
+    let catalog = plugins.catalog
     let paths: (weights: String, config: String)
     let runConfig: RunConfig
     do {

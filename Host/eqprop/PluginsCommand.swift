@@ -12,14 +12,14 @@ struct PluginsCommand: ParsableCommand {
       one. Exits with status 1 when any file or plugin was refused.
       """)
 
-  @Option(name: .customLong("plugins"), help: "A folder to search first (repeatable).")
-  var folders: [String] = []
+  @OptionGroup(title: "Plugins")
+  var plugins: PluginSearchOptions
 
   @Flag(help: "Print JSON instead of a table.")
   var json = false
 
   func run() throws {
-    let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: folders))
+    let catalog = plugins.catalog
     print(json ? PluginListing.json(catalog) : PluginListing.table(catalog))
     if !catalog.refusals.isEmpty { throw ExitCode(1) }
   }

@@ -68,8 +68,8 @@ struct TrainCommand: ParsableCommand {
       valueName: "level"))
   var logLevel: String?
 
-  @Option(name: .customLong("plugins"), help: "A folder to search for plugins first (repeatable).")
-  var pluginFolders: [String] = []
+  @OptionGroup(title: "Plugins")
+  var plugins: PluginSearchOptions
 
   @Flag(help: "End stdout with a JSON summary.")
   var json = false
@@ -106,7 +106,7 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     _ = HostLog.setLevel(named: logLevel ?? (quiet ? "error" : "notice"))
-    let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: pluginFolders))
+    let catalog = plugins.catalog
     for notice in catalog.notices { HostLog.notice(notice) }
     let overrides = RunConfig.Overrides(
       settings: settings.values, epochs: epochs, seed: seed, data: data, logEvery: logEvery)

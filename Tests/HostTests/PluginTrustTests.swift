@@ -102,4 +102,35 @@ final class PluginTrustTests: XCTestCase {
       XCTAssertTrue("\(error)".contains("not opened: \(folder): is world-writable"), "\(error)")
     }
   }
+
+  // MARK: The command line
+
+  private func eqprop(_ arguments: [String]) throws -> ProcessRunner.Result {
+    try ProcessRunner.run(RepositoryPaths.binaryFolder + "/eqprop", arguments)
+  }
+
+  func testEveryCommandThatLoadsPluginsTakesTheFlag() throws {
+    for command in [
+      ["train"], ["eval"], ["check"], ["call"], ["bench"], ["plugins"], ["config", "show"],
+      ["config", "check"],
+    ] {
+      let help = try eqprop(command + ["--help"]).standardOutput
+      XCTAssertTrue(help.contains("--allow-insecure-plugins"), "eqprop \(command) --help:\n\(help)")
+    }
+  }
+
+  func testPluginsCommandRefusesAWorldWritableFolderUnlessAllowed() throws {
+    let (folder, file) = try folderWithPlugin()
+    try setMode(0o777, of: folder)
+    let refused = try eqprop(["plugins", "--plugins", folder])
+    XCTAssertEqual(refused.status, 1)
+    XCTAssertTrue(
+      refused.standardOutput.contains(
+        "refused: \(folder): is world-writable (mode 0777), so others could change the plugin "
+          + "code loaded from it; `chmod o-w \(folder)` fixes that, or pass "
+          + "--allow-insecure-plugins to load it anyway"), refused.standardOutput)
+    let allowed = try eqprop(["plugins", "--plugins", folder, "--allow-insecure-plugins"])
+    XCTAssertEqual(allowed.status, 0, allowed.standardOutput)
+    XCTAssertTrue(allowed.standardOutput.contains(file), allowed.standardOutput)
+  }
 }
