@@ -43,6 +43,12 @@ final class HostTableTests: XCTestCase {
       memory.tensor_alloc(UInt32(EQP_DTYPE_F32), 1, bad, Int32(EQP_DEVICE_CPU), &tensor, sink.pointer),
       EQP_Status(EQP_ERR_INVALID_ARGUMENT))
     XCTAssertTrue(sink.message.contains("shape[0] is -1"), sink.message)
+    // An element count that fits an Int but whose bytes do not: refused, not a crash.
+    let huge: [Int64] = [1 << 31, 1 << 30]
+    XCTAssertEqual(
+      memory.tensor_alloc(UInt32(EQP_DTYPE_F64), 2, huge, Int32(EQP_DEVICE_CPU), &tensor, sink.pointer),
+      EQP_Status(EQP_ERR_INVALID_ARGUMENT))
+    XCTAssertTrue(sink.message.contains("overflow the address space"), sink.message)
   }
 
   func testRandomStreamReplaysFromItsSeed() {

@@ -56,10 +56,14 @@ enum HostMemory {
       count = product
     }
     let header = 64  // room for 8 int64 extents
-    guard let block = allocate(bytes: header + max(count * size, 1), alignment: 64) else {
-      return refuse(EQP_ERR_OUT_OF_MEMORY, "\(count * size) bytes could not be allocated")
+    let (dataBytes, tooLarge) = count.multipliedReportingOverflow(by: size)
+    guard !tooLarge, dataBytes <= Int.max - header else {
+      return refuse(EQP_ERR_INVALID_ARGUMENT, "\(count) elements of \(size) bytes overflow the address space")
     }
-    memset(block, 0, header + max(count * size, 1))
+    guard let block = allocate(bytes: header + max(dataBytes, 1), alignment: 64) else {
+      return refuse(EQP_ERR_OUT_OF_MEMORY, "\(dataBytes) bytes could not be allocated")
+    }
+    memset(block, 0, header + max(dataBytes, 1))
     let extents = block.bindMemory(to: Int64.self, capacity: 8)
     for axis in 0..<Int(ndim) { extents[axis] = shape?[axis] ?? 0 }
     var tensor = EQP_Tensor()
