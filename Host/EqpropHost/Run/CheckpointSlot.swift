@@ -101,6 +101,14 @@ struct CheckpointSlot {
     removeTensorFiles(keeping: tensorsName)
   }
 
+  /// "FOLDER/checkpoint.json (after E epochs and B batches)": the checkpoint held here, as a
+  /// message names it; nil when there is none (or its sidecar does not read).
+  var summary: String? {
+    guard let record = try? sidecar() else { return nil }
+    return "\(sidecarPath) (after \(record.progress.epochsDone) epochs and "
+      + "\(record.progress.batchesDone) batches)"
+  }
+
   /// Removes this slot's tensors files except `keep`: the previous checkpoint's, or one a
   /// crash left before its sidecar was written.
   func removeTensorFiles(keeping keep: String?) {

@@ -2,7 +2,8 @@
 
 /// Keeps a run folder up to date as training goes: a metrics.jsonl line per window and
 /// epoch, a checkpoint at each epoch's end and every `checkpointEvery` batches, the best
-/// epoch, and the display on stderr.
+/// epoch, and the display on stderr. A divergence stops the run with a sentence naming the
+/// last good checkpoint.
 final class RunRecorder: TrainingObserver {
   private let folder: String
   private let session: TrainingSession
@@ -69,6 +70,23 @@ final class RunRecorder: TrainingObserver {
       testError: testError)
     HostLog.info(
       "\(slot.sidecarPath): \(progress.epochsDone) epochs and \(progress.batchesDone) batches")
+  }
+
+  /// Ends the run on `divergence`: a `stopped` line in metrics.jsonl, and the sentence that
+  /// says what diverged, which checkpoint is the last good one and what usually helps.
+  func stopped(by divergence: Divergence) -> PluginFailure {
+    display.clearBar()
+    // The line is a courtesy to scripts; failing to write it must not hide the divergence.
+    try? metrics.append(MetricsLine.stopped(divergence))
+    let last =
+      CheckpointSlot.latest(in: folder).summary.map {
+        ": \($0) is the last good checkpoint (`eqprop eval` reads it)"
+      } ?? ", and no checkpoint was written before it"
+    let rates = session.config.learningRates.map { JSONText.number($0) }.joined(separator: ", ")
+    return PluginFailure(
+      "\(divergence). Nothing of the diverged state was saved\(last). Lowering optimizer.lr (now "
+        + "[\(rates)]) or β is the usual fix; a resumed run keeps its config and would diverge here "
+        + "again, so train anew into another folder with --out DIR --set optimizer.lr=[…]")
   }
 
   private func exitIfAsked() {

@@ -96,7 +96,13 @@ public final class TrainingRun {
       display: TrainingDisplay(style: options.display, epochs: session.config.epochs),
       options: options,
       batchesPerEpoch: trainer.batchesPerEpoch, bestTestError: bestTestError)
-    let reports = try trainer.run(from: start, observer: recorder)
+    let reports: [EpochReport]
+    do {
+      reports = try trainer.run(from: start, observer: recorder)
+    } catch {
+      if let divergence = session.divergence { throw recorder.stopped(by: divergence) }
+      throw error
+    }
     try RunFolder.saveWeights(session, to: folder)
     writePlots()
     return earlierReports + reports
