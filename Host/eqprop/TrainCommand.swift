@@ -78,6 +78,10 @@ struct TrainCommand: ParsableCommand {
   @Option(help: .hidden)
   var exitAfterBatches: Int?
 
+  /// The tests' way to crash a run with SIGKILL at a known point (`KillPoint`).
+  @Option(help: .hidden)
+  var killAt: String?
+
   func validate() throws {
     if config == nil, resume == nil {
       throw ValidationError("give a CONFIG to train, or --resume RUN to continue a run")
@@ -97,6 +101,9 @@ struct TrainCommand: ParsableCommand {
       if let value, value < least {
         throw ValidationError("\(name) must be at least \(least), got \(value)")
       }
+    }
+    if let killAt, KillPoint(argument: killAt) == nil {
+      throw ValidationError("--kill-at \(killAt) is not \(KillPoint.forms)")
     }
     if let logLevel, !HostLog.levelNames.contains(logLevel) {
       throw ValidationError(
@@ -125,6 +132,7 @@ struct TrainCommand: ParsableCommand {
     options.checkpointEvery = checkpointEvery
     options.keepBest = best ? true : nil
     options.exitAfterBatches = exitAfterBatches
+    options.killAt = killAt.flatMap(KillPoint.init(argument:))
     options.display = quiet ? .quiet : .automatic
     options.commandLine = CommandLine.arguments
     do throws(PluginFailure) {

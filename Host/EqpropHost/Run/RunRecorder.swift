@@ -12,8 +12,10 @@ final class RunRecorder: TrainingObserver {
   private let options: RunOptions
   private let batchesPerEpoch: Int
   private var bestTestError: Double?
-  /// Batches this process trained (for `exitAfterBatches`).
+  /// Batches trained and checkpoints begun by this process (for `exitAfterBatches` and
+  /// `killAt`).
   private var batchesTrained = 0
+  private var checkpointsBegun = 0
 
   init(
     folder: String, session: TrainingSession, metrics: MetricsLog, display: TrainingDisplay,
@@ -31,12 +33,13 @@ final class RunRecorder: TrainingObserver {
   func batchEnded(_ progress: TrainingProgress, window: WindowReport?, batchesPerEpoch: Int)
     throws(PluginFailure)
   {
+    batchesTrained += 1
+    killIfAsked(.batch(batchesTrained))
     if let window {
       try metrics.append(MetricsLine.window(window))
       display.windowEnded(window)
     }
     display.batchEnded(progress, batchesPerEpoch: batchesPerEpoch)
-    batchesTrained += 1
     // The epoch's last batch is followed at once by the epoch's checkpoint (epochEnded).
     guard progress.batchesDone < batchesPerEpoch else { return }
     if let every = options.checkpointEvery, every > 0, progress.batchesDone % every == 0 {
@@ -63,11 +66,14 @@ final class RunRecorder: TrainingObserver {
   private func write(_ slot: CheckpointSlot, _ progress: TrainingProgress, testError: Double?)
     throws(PluginFailure)
   {
+    checkpointsBegun += 1
+    let number = checkpointsBegun
     // The lines the checkpoint counts must be on disk before it does.
     try metrics.sync()
     try slot.write(
-      session, progress: progress, batchesPerEpoch: batchesPerEpoch, metricsOffset: metrics.offset,
-      testError: testError)
+      session, progress: progress, batchesPerEpoch: batchesPerEpoch,
+      metricsOffset: metrics.offset, testError: testError
+    ) { step in killIfAsked(.checkpoint(number, step)) }
     HostLog.info(
       "\(slot.sidecarPath): \(progress.epochsDone) epochs and \(progress.batchesDone) batches")
   }
@@ -87,6 +93,12 @@ final class RunRecorder: TrainingObserver {
       "\(divergence). Nothing of the diverged state was saved\(last). Lowering optimizer.lr (now "
         + "[\(rates)]) or β is the usual fix; a resumed run keeps its config and would diverge here "
         + "again, so train anew into another folder with --out DIR --set optimizer.lr=[…]")
+  }
+
+  private func killIfAsked(_ point: KillPoint) {
+    guard options.killAt == point else { return }
+    display.clearBar()
+    kill(getpid(), SIGKILL)
   }
 
   private func exitIfAsked() {
