@@ -99,7 +99,9 @@ struct CheckpointSlot {
         reaching(.sidecarWritten)
       }
     } catch {
-      throw PluginFailure("\(folder): the \(name) cannot be written: \(error)")
+      throw PluginFailure(
+        "\(folder): the \(name) after \(progress.epochsDone) epochs and \(progress.batchesDone) "
+          + "batches cannot be written: \(error)")
     }
     reaching(.sidecarRenamed)
     removeTensorFiles(keeping: tensorsName)

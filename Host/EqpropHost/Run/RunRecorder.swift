@@ -2,8 +2,8 @@
 
 /// Keeps a run folder up to date as training goes: a metrics.jsonl line per window and
 /// epoch, a checkpoint at each epoch's end and every `checkpointEvery` batches, the best
-/// epoch, and the display on stderr. A divergence stops the run with a sentence naming the
-/// last good checkpoint.
+/// epoch, and the display on stderr. A write that fails, or a divergence, stops the run with
+/// a sentence naming the last complete checkpoint.
 final class RunRecorder: TrainingObserver {
   private let folder: String
   private let session: TrainingSession
@@ -36,7 +36,7 @@ final class RunRecorder: TrainingObserver {
     batchesTrained += 1
     killIfAsked(.batch(batchesTrained))
     if let window {
-      try metrics.append(MetricsLine.window(window))
+      try append(MetricsLine.window(window))
       display.windowEnded(window)
     }
     display.batchEnded(progress, batchesPerEpoch: batchesPerEpoch)
@@ -49,7 +49,7 @@ final class RunRecorder: TrainingObserver {
   }
 
   func epochEnded(_ report: EpochReport, progress: TrainingProgress) throws(PluginFailure) {
-    try metrics.append(MetricsLine.epoch(report))
+    try append(MetricsLine.epoch(report))
     display.epochEnded(report)
     if options.keepBest == true, report.testError < (bestTestError ?? .infinity) {
       bestTestError = report.testError
@@ -68,14 +68,38 @@ final class RunRecorder: TrainingObserver {
   {
     checkpointsBegun += 1
     let number = checkpointsBegun
-    // The lines the checkpoint counts must be on disk before it does.
-    try metrics.sync()
-    try slot.write(
-      session, progress: progress, batchesPerEpoch: batchesPerEpoch,
-      metricsOffset: metrics.offset, testError: testError
-    ) { step in killIfAsked(.checkpoint(number, step)) }
+    do {
+      // The lines the checkpoint counts must be on disk before it does.
+      try metrics.sync()
+      try slot.write(
+        session, progress: progress, batchesPerEpoch: batchesPerEpoch,
+        metricsOffset: metrics.offset, testError: testError
+      ) { step in killIfAsked(.checkpoint(number, step)) }
+    } catch {
+      throw stopped(by: error)
+    }
     HostLog.info(
       "\(slot.sidecarPath): \(progress.epochsDone) epochs and \(progress.batchesDone) batches")
+  }
+
+  private func append(_ line: String) throws(PluginFailure) {
+    do {
+      try metrics.append(line)
+    } catch {
+      throw stopped(by: error)
+    }
+  }
+
+  /// The sentence a failed write stops the run with: the failure, then the checkpoint a
+  /// resume continues from, which no failed write touches.
+  private func stopped(by failure: PluginFailure) -> PluginFailure {
+    display.clearBar()
+    let resume =
+      CheckpointSlot.latest(in: folder).summary.map {
+        "\($0) is its last complete checkpoint, and `eqprop train --resume \(folder)` continues "
+          + "from it once the problem is solved"
+      } ?? "no checkpoint was written yet, so `eqprop train --resume \(folder)` starts it again"
+    return PluginFailure("\(failure.message). The run stopped: \(resume)")
   }
 
   /// Ends the run on `divergence`: a `stopped` line in metrics.jsonl, and the sentence that
