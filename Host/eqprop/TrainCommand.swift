@@ -15,7 +15,10 @@ struct TrainCommand: ParsableCommand {
       epoch's end and every --checkpoint-every batches), best.json with --best, and \
       weights.safetensors at the end. A folder that holds a run is never trained over: \
       --resume RUN continues it from its latest checkpoint, with exactly the weights an \
-      uninterrupted run reaches. Progress goes to stderr: a bar on a terminal, lines otherwise. \
+      uninterrupted run reaches. A run that diverges (NaN or Inf in states or θ) stops naming \
+      the plugin, the place and the tensor, keeping its last good checkpoint; a folder that \
+      cannot be written, or a disk too small for the checkpoints, is refused before training. \
+      Progress goes to stderr: a bar on a terminal, lines otherwise. \
       With --json, stdout ends with one JSON object: test_error, train_error (fractions), \
       epochs, seconds (training passes only), examples_per_second, run_folder, and per_epoch \
       values with the metrics.
