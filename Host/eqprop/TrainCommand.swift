@@ -15,7 +15,10 @@ struct TrainCommand: ParsableCommand {
       epoch's end and every --checkpoint-every batches), best.json with --best, and \
       weights.safetensors at the end. A folder that holds a run is never trained over: \
       --resume RUN continues it from its latest checkpoint, with exactly the weights an \
-      uninterrupted run reaches. Progress goes to stderr: a bar on a terminal, lines otherwise. \
+      uninterrupted run reaches. A run that diverges (NaN or Inf in states or θ) stops naming \
+      the plugin, the place and the tensor, keeping its last good checkpoint; a folder that \
+      cannot be written, or a disk too small for the checkpoints, is refused before training. \
+      Progress goes to stderr: a bar on a terminal, lines otherwise. \
       With --json, stdout ends with one JSON object: test_error, train_error (fractions), \
       epochs, seconds (training passes only), examples_per_second, run_folder, and per_epoch \
       values with the metrics.
@@ -78,6 +81,10 @@ struct TrainCommand: ParsableCommand {
   @Option(help: .hidden)
   var exitAfterBatches: Int?
 
+  /// The tests' way to crash a run with SIGKILL at a known point (`KillPoint`).
+  @Option(help: .hidden)
+  var killAt: String?
+
   func validate() throws {
     if config == nil, resume == nil {
       throw ValidationError("give a CONFIG to train, or --resume RUN to continue a run")
@@ -97,6 +104,9 @@ struct TrainCommand: ParsableCommand {
       if let value, value < least {
         throw ValidationError("\(name) must be at least \(least), got \(value)")
       }
+    }
+    if let killAt, KillPoint(argument: killAt) == nil {
+      throw ValidationError("--kill-at \(killAt) is not \(KillPoint.forms)")
     }
     if let logLevel, !HostLog.levelNames.contains(logLevel) {
       throw ValidationError(
@@ -125,6 +135,7 @@ struct TrainCommand: ParsableCommand {
     options.checkpointEvery = checkpointEvery
     options.keepBest = best ? true : nil
     options.exitAfterBatches = exitAfterBatches
+    options.killAt = killAt.flatMap(KillPoint.init(argument:))
     options.display = quiet ? .quiet : .automatic
     options.commandLine = CommandLine.arguments
     do throws(PluginFailure) {

@@ -8,27 +8,6 @@ import XCTest
 /// A run killed and resumed ends with the very weights, bit for bit, and the very
 /// metrics.jsonl lines (the clock's aside) of a run never interrupted.
 final class RunResumeTests: XCTestCase {
-  private func assertSameRun(
-    _ run: TinyRun, _ resumed: String, as reference: String, line: UInt = #line
-  ) throws {
-    let expected = try run.weights(reference)
-    let found = try run.weights(resumed)
-    XCTAssertEqual(found.map(\.name), expected.map(\.name), line: line)
-    for (a, b) in zip(found, expected) {
-      let differing = zip(a.bytes, b.bytes).filter { $0 != $1 }.count
-      XCTAssertTrue(
-        a.bytes == b.bytes, "tensor \(a.name): \(differing) of \(a.bytes.count) bytes differ",
-        line: line)
-    }
-    let lines = try run.replayable(resumed)
-    let expectedLines = try run.replayable(reference)
-    XCTAssertEqual(lines.count, expectedLines.count, "metrics.jsonl lines", line: line)
-    for (index, (a, b)) in zip(lines, expectedLines).enumerated() where a != b {
-      XCTFail("metrics.jsonl line \(index + 1): \(a) instead of \(b)", line: line)
-      break
-    }
-  }
-
   func testKilledBetweenEpochsResumesToTheSameWeights() throws {
     let run = try TinyRun()
     XCTAssertEqual(try run.train("whole").status, 0)
@@ -45,7 +24,7 @@ final class RunResumeTests: XCTestCase {
     XCTAssertTrue(
       resumed.standardError.contains("resuming after 1 epochs and 0 batches"), resumed.standardError
     )
-    try assertSameRun(run, "killed", as: "whole")
+    try run.assertSameRun("killed", as: "whole")
   }
 
   func testKilledMidEpochResumesToTheSameWeightsAndLines() throws {
@@ -64,7 +43,7 @@ final class RunResumeTests: XCTestCase {
     XCTAssertEqual(try run.metrics("killed").last?["batch"] as? Int, 6)
     let resumed = try run.resume("killed")
     XCTAssertEqual(resumed.status, 0, resumed.standardError)
-    try assertSameRun(run, "killed", as: "whole")
+    try run.assertSameRun("killed", as: "whole")
     // The resumed run kept checkpointing every 5 batches, as run.json recorded.
     let manifest = try XCTUnwrap(
       JSONSerialization.jsonObject(
@@ -75,42 +54,72 @@ final class RunResumeTests: XCTestCase {
     XCTAssertEqual(resumptions.first?["from_batches_done"] as? Int, 5)
   }
 
-  /// A real SIGKILL, at whatever point the run has reached once a mid-epoch checkpoint exists.
-  func testSIGKILLMidEpochResumesToTheSameWeights() throws {
-    // Long enough (200 batches an epoch, 20 free steps) that the kill lands in epoch 1.
+  /// A real SIGKILL from outside, in the middle of a batch's relaxation: batches of 5 000
+  /// free steps take a quarter of a second, and the kill comes 50 ms after batch 2's
+  /// checkpoint appears.
+  func testSIGKILLMidBatchResumesToTheSameWeights() throws {
     let run = try TinyRun(
-      config: TinyRun.config.replacingOccurrences(of: "train_limit: 400", with: "train_limit: 4000")
-        .replacingOccurrences(of: "free_steps: 5", with: "free_steps: 20")
-        .replacingOccurrences(of: "epochs: 3", with: "epochs: 2"))
+      config: TinyRun.config.replacingOccurrences(of: "train_limit: 400", with: "train_limit: 100")
+        .replacingOccurrences(of: "free_steps: 5", with: "free_steps: 5000")
+        .replacingOccurrences(of: "epochs: 3", with: "epochs: 1"))
     XCTAssertEqual(try run.train("whole").status, 0)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: RepositoryPaths.binaryFolder + "/eqprop")
-    process.arguments = [
-      "train", run.configPath, "--out", run.path("killed"), "--checkpoint-every", "3",
-    ]
-    process.environment = ProcessInfo.processInfo.environment.merging(["EQPROP_THREADS": "1"]) {
-      $1
-    }
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let deadline = Date().addingTimeInterval(60)
-    var seen: CheckpointRecord?
-    while process.isRunning, Date() < deadline {
-      if let record = try? run.checkpoint("killed"), record.progress.batchesDone > 0 {
-        seen = record
-        break
-      }
-      usleep(1000)
-    }
+    let (process, log) = try run.start("killed", ["--checkpoint-every", "1"])
+    let seen = run.waitForCheckpoint("killed", of: process) { $0.progress.batchesDone == 2 }
+    usleep(50_000)
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
+    let stderr = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
     XCTAssertEqual(
-      process.terminationReason, .uncaughtSignal, "the run ended before it could be killed")
+      process.terminationReason, .uncaughtSignal, "the run ended before it was killed: \(stderr)")
     XCTAssertNotNil(seen)
+    // Batch 3 had not ended: its checkpoint was never written.
+    XCTAssertEqual(try run.checkpoint("killed").progress.batchesDone, 2)
     let resumed = try run.resume("killed")
     XCTAssertEqual(resumed.status, 0, resumed.standardError)
-    try assertSameRun(run, "killed", as: "whole")
+    XCTAssertTrue(
+      resumed.standardError.contains("resuming after 0 epochs and 2 batches"),
+      resumed.standardError)
+    try run.assertSameRun("killed", as: "whole")
+  }
+
+  /// `--kill-at` crashes the run with SIGKILL at known points: once batch 7 is trained but
+  /// not yet recorded, and at each step of writing the checkpoint after batch 10 (the
+  /// second). The resume starts from the last complete checkpoint, named by the sidecar on
+  /// disk, removes what the crash left half-written, and ends bit-identical.
+  func testSIGKILLAtEachPointResumesFromTheLastCompleteCheckpoint() throws {
+    let run = try TinyRun()
+    XCTAssertEqual(try run.train("whole").status, 0)
+    let points: [(point: String, resumesAfter: Int)] =
+      [("batch:7", 5)]
+      + CheckpointStep.allCases.map {
+        ("checkpoint:2:\($0.rawValue)", $0 == .sidecarRenamed ? 10 : 5)
+      }
+    for (point, resumesAfter) in points {
+      let name = "killed-" + point.replacingOccurrences(of: ":", with: "-")
+      let killed = try run.train(name, ["--checkpoint-every", "5", "--kill-at", point])
+      // Foundation reports the signal that ended a process as its status.
+      XCTAssertEqual(killed.status, SIGKILL, "\(point): \(killed.standardError)")
+      XCTAssertEqual(try run.checkpoint(name).progress.batchesDone, resumesAfter, point)
+      let resumed = try run.resume(name)
+      XCTAssertEqual(resumed.status, 0, "\(point): \(resumed.standardError)")
+      XCTAssertTrue(
+        resumed.standardError.contains("resuming after 0 epochs and \(resumesAfter) batches"),
+        "\(point): \(resumed.standardError)")
+      try run.assertSameRun(name, as: "whole")
+      let files = try FileManager.default.contentsOfDirectory(atPath: run.path(name))
+      XCTAssertEqual(
+        files.filter { $0.contains(".tmp-") || $0.hasSuffix(".safetensors") }.sorted(),
+        ["checkpoint-e3-b0.safetensors", "weights.safetensors"], point)
+    }
+  }
+
+  func testKillPointsReadAsTheHiddenOptionWritesThem() {
+    XCTAssertEqual(KillPoint(argument: "batch:7"), .batch(7))
+    XCTAssertEqual(
+      KillPoint(argument: "checkpoint:2:tensors-renamed"), .checkpoint(2, .tensorsRenamed))
+    for wrong in ["batch:0", "batch:7:x", "checkpoint:2", "checkpoint:2:half", "sidecar:1", ""] {
+      XCTAssertNil(KillPoint(argument: wrong), wrong)
+    }
   }
 
   func testLeftoversOfACrashDoNotBreakResume() throws {
@@ -128,7 +137,7 @@ final class RunResumeTests: XCTestCase {
     try Data(repeating: 7, count: 100).write(to: URL(fileURLWithPath: orphan))
     let resumed = try run.resume("killed")
     XCTAssertEqual(resumed.status, 0, resumed.standardError)
-    try assertSameRun(run, "killed", as: "whole")
+    try run.assertSameRun("killed", as: "whole")
     XCTAssertFalse(FileManager.default.fileExists(atPath: temporary))
     XCTAssertFalse(FileManager.default.fileExists(atPath: orphan))
   }
@@ -162,7 +171,7 @@ final class RunResumeTests: XCTestCase {
       fewer.standardError)
     let extended = try run.resume("short", ["--epochs", "3", "--json"])
     XCTAssertEqual(extended.status, 0, extended.standardError)
-    try assertSameRun(run, "short", as: "whole")
+    try run.assertSameRun("short", as: "whole")
     // The summary covers the whole run, the epochs of the first process included.
     let summary = try XCTUnwrap(
       JSONSerialization.jsonObject(

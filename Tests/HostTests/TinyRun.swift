@@ -1,4 +1,5 @@
 import Foundation
+@preconcurrency import Glibc
 import TestSupport
 import XCTest
 
@@ -78,5 +79,56 @@ struct TinyRun {
   func checkpoint(_ run: String, slot: String = "checkpoint") throws -> CheckpointRecord {
     try CheckpointRecord.decode(
       Array(try Data(contentsOf: URL(fileURLWithPath: path(run) + "/\(slot).json"))))
+  }
+
+  /// Checks that run `resumed` ended with run `reference`'s weights, bit for bit, and its
+  /// metrics.jsonl lines, the clock's fields aside.
+  func assertSameRun(_ resumed: String, as reference: String, line: UInt = #line) throws {
+    let expected = try weights(reference)
+    let found = try weights(resumed)
+    XCTAssertEqual(found.map(\.name), expected.map(\.name), line: line)
+    for (a, b) in zip(found, expected) {
+      let differing = zip(a.bytes, b.bytes).filter { $0 != $1 }.count
+      XCTAssertTrue(
+        a.bytes == b.bytes, "tensor \(a.name): \(differing) of \(a.bytes.count) bytes differ",
+        line: line)
+    }
+    let lines = try replayable(resumed)
+    let expectedLines = try replayable(reference)
+    XCTAssertEqual(lines.count, expectedLines.count, "metrics.jsonl lines", line: line)
+    for (index, (a, b)) in zip(lines, expectedLines).enumerated() where a != b {
+      XCTFail("metrics.jsonl line \(index + 1): \(a) instead of \(b)", line: line)
+      break
+    }
+  }
+
+  /// Starts `eqprop train` of this config into run folder `run` without waiting for it; its
+  /// stderr goes to the returned file, outside the run folder (which may be on a full disk).
+  func start(_ run: String, _ extra: [String] = []) throws -> (process: Process, log: String) {
+    let log = folder + "/" + run.replacingOccurrences(of: "/", with: "-") + ".stderr"
+    try Data().write(to: URL(fileURLWithPath: log))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: RepositoryPaths.binaryFolder + "/eqprop")
+    process.arguments = ["train", configPath, "--out", path(run)] + extra
+    process.environment = ProcessInfo.processInfo.environment.merging(["EQPROP_THREADS": "1"]) {
+      $1
+    }
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle(forWritingAtPath: log)
+    try process.run()
+    return (process, log)
+  }
+
+  /// Waits (a minute at most) until run `run` has a checkpoint `accept` takes, while
+  /// `process` runs; returns it, or nil when the process ended or time ran out first.
+  func waitForCheckpoint(
+    _ run: String, of process: Process, where accept: (CheckpointRecord) -> Bool
+  ) -> CheckpointRecord? {
+    let deadline = Date().addingTimeInterval(60)
+    while process.isRunning, Date() < deadline {
+      if let record = try? checkpoint(run), accept(record) { return record }
+      usleep(1000)
+    }
+    return nil
   }
 }

@@ -87,8 +87,69 @@ final class TrainingTests: XCTestCase {
     let job = try TrainingJob(config: run)
     XCTAssertThrowsError(try job.run { _ in }) { error in
       let message = "\(error)"
-      XCTAssertTrue(message.contains("non-finite"), message)
-      XCTAssertTrue(message.contains("diverged"), message)
+      XCTAssertTrue(message.hasPrefix("the run diverged at epoch 1, batch "), message)
+      XCTAssertTrue(message.contains(": dynamics 'discrete' left "), message)
+      XCTAssertTrue(message.contains(" non-finite values (NaN or Inf) in layer s"), message)
+      XCTAssertTrue(message.contains(" at the end of "), message)
+    }
+    XCTAssertNotNil(job.session.divergence)
+  }
+
+  /// The evaluation's free phase is checked too, and named with its epoch and test batch.
+  func testADivergingEvaluationNamesItsEpochAndTestBatch() throws {
+    let run = try config(
+      """
+      model: {id: dense, layers: [10, 16, 784], activation: identity}
+      dynamics: {id: discrete, free_steps: 60}
+      learner: {id: ep, nudged_steps: 2, beta: 0.5}
+      optimizer: {lr: [0.05, 0.1]}
+      training: {epochs: 1, train_limit: 20, test_limit: 10}
+      """)
+    let job = try TrainingJob(config: run)
+    // θ a thousand times its initial size: 60 steps of the identity map overflow whatever the
+    // rounding.
+    for (index, parameter) in job.session.parameterValues().enumerated() {
+      let bytes = parameter.values.flatMap { value in
+        withUnsafeBytes(of: Float(value * 1000).bitPattern.littleEndian) { Array($0) }
+      }
+      try job.session.setParameterBytes(index, bytes)
+    }
+    let trainer = Trainer(session: job.session, train: job.train, test: job.test)
+    XCTAssertThrowsError(try trainer.evaluate(afterEpoch: 4)) { error in
+      let message = "\(error)"
+      XCTAssertTrue(
+        message.hasPrefix(
+          "the run diverged at epoch 4's evaluation, test batch 1: dynamics 'discrete' left "),
+        message)
+      XCTAssertTrue(
+        message.contains("at the end of the free phase (relaxation 1 of the batch, "), message)
+    }
+  }
+
+  /// A continual learner's updates are checked one by one: the model is named when its own
+  /// apply_step wrote θ, the learner when the host applied the step (momentum keeps the
+  /// model out).
+  func testAContinualUpdateThatDivergesNamesWhoWroteTheta() throws {
+    for (momentum, culprit, call) in [
+      (0.0, "model 'dense' left", "(its apply_step, called by learner 'cep')"),
+      (0.5, "learner 'cep' left", "(session.apply_step)"),
+    ] {
+      let run = try config(
+        """
+        model: {id: dense, layers: [10, 16, 784]}
+        dynamics: {id: discrete, free_steps: 5}
+        learner: {id: cep, nudged_steps: 4, beta: 0.5}
+        optimizer: {lr: [3e38, 3e38], momentum: \(momentum)}
+        training: {epochs: 1, train_limit: 20, test_limit: 10}
+        """)
+      let job = try TrainingJob(config: run)
+      XCTAssertThrowsError(try job.run { _ in }) { error in
+        let message = "\(error)"
+        XCTAssertTrue(
+          message.hasPrefix("the run diverged at epoch 1, batch 1: \(culprit) "), message)
+        XCTAssertTrue(message.contains("(NaN or Inf) in θ tensor "), message)
+        XCTAssertTrue(message.contains(" of the batch \(call)"), message)
+      }
     }
   }
 }

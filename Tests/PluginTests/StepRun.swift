@@ -76,7 +76,9 @@ final class StepRun {
     grads.zero()
     let coeff = -1 / (beta * Double(batch))
     try check("step_update") { session.stepUpdate(before: before, after: states, coeff: coeff, grads: grads, err: $0) }
-    try check("apply_update") { session.applyUpdate(grads, scale: 1, err: $0) }
+    try check("apply_update") {
+      session.applyUpdate(grads, scale: 1, call: "session.apply_update", err: $0)
+    }
   }
 
   /// F(s) at the current states, from the model's cached input terms as they stand.

@@ -101,7 +101,8 @@ enum SessionApi {
     table.apply_update = { session, grads, scale, err in
       SessionApi.with(session, err) { training in
         guard let grads else { return SessionApi.refuse(err, "apply_update: grads is NULL") }
-        return training.applyUpdate(TensorSet.from(grads), scale: scale, err: err)
+        return training.applyUpdate(
+          TensorSet.from(grads), scale: scale, call: "session.apply_update", err: err)
       }
     }
     table.evaluate = { session, states, loss, errors, err in

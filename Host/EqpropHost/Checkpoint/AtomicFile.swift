@@ -7,8 +7,11 @@
 /// is atomic only within one file system), `fsync` it so its data is on disk before its name,
 /// `rename` it over the target, then `fsync` the folder so the rename itself is durable.
 enum AtomicFile {
-  /// Writes `parts`, one after another, as the new content of `path`.
-  static func replace(_ path: String, with parts: [[UInt8]]) throws(SystemCallFailure) {
+  /// Writes `parts`, one after another, as the new content of `path`. `beforeRename` runs
+  /// once the temporary file is complete and synced (a test kills the process there).
+  static func replace(
+    _ path: String, with parts: [[UInt8]], beforeRename: () -> Void = {}
+  ) throws(SystemCallFailure) {
     let slash = path.lastIndex(of: "/")
     let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -29,6 +32,7 @@ enum AtomicFile {
       unlink(temporary)
       throw failure
     }
+    beforeRename()
     guard rename(temporary, path) == 0 else {
       let failure = SystemCallFailure("rename", errno)
       unlink(temporary)

@@ -67,11 +67,11 @@ struct CheckpointSlot {
     return record
   }
 
-  /// Saves `session` as this slot's checkpoint at `progress`, then removes the previous one.
+  /// Saves `session` as this slot's checkpoint at `progress`, then removes the previous one;
+  /// `reaching` hears of each step as it is done (a test kills the process at one).
   func write(
     _ session: TrainingSession, progress: TrainingProgress, batchesPerEpoch: Int,
-    metricsOffset: UInt64,
-    testError: Double?
+    metricsOffset: UInt64, testError: Double?, reaching: (CheckpointStep) -> Void = { _ in }
   ) throws(PluginFailure) {
     let tensorsName = "\(name)-e\(progress.epochsDone)-b\(progress.batchesDone).safetensors"
     let previous = try? sidecar()
@@ -87,18 +87,32 @@ struct CheckpointSlot {
       let parts = try SafetensorsFile.encoded(
         tensors: session.parameterTensors() + session.trainingStateTensors(), metadata: metadata,
         for: path)
-      try AtomicFile.replace(path, with: parts)
+      try AtomicFile.replace(path, with: parts) { reaching(.tensorsWritten) }
+      reaching(.tensorsRenamed)
       let record = CheckpointRecord(
         tensors: tensorsName, tensorsSHA256: SHA256Digest.hex(of: parts), progress: progress,
         batchesPerEpoch: batchesPerEpoch, rng: CheckpointRecord.hexWords(session.randomState),
         metricsOffset: metricsOffset, configSHA256: session.config.identityDigest,
         testError: testError,
         written: ISO8601DateFormatter().string(from: Date()))
-      try AtomicFile.replace(sidecarPath, with: [try record.encoded()])
+      try AtomicFile.replace(sidecarPath, with: [try record.encoded()]) {
+        reaching(.sidecarWritten)
+      }
     } catch {
-      throw PluginFailure("\(folder): the \(name) cannot be written: \(error)")
+      throw PluginFailure(
+        "\(folder): the \(name) after \(progress.epochsDone) epochs and \(progress.batchesDone) "
+          + "batches cannot be written: \(error)")
     }
+    reaching(.sidecarRenamed)
     removeTensorFiles(keeping: tensorsName)
+  }
+
+  /// "FOLDER/checkpoint.json (after E epochs and B batches)": the checkpoint held here, as a
+  /// message names it; nil when there is none (or its sidecar does not read).
+  var summary: String? {
+    guard let record = try? sidecar() else { return nil }
+    return "\(sidecarPath) (after \(record.progress.epochsDone) epochs and "
+      + "\(record.progress.batchesDone) batches)"
   }
 
   /// Removes this slot's tensors files except `keep`: the previous checkpoint's, or one a

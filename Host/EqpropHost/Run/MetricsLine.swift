@@ -6,11 +6,14 @@ import Foundation
 ///      "test_loss":f,"seconds":f,"examples_per_second":f,"metrics":{...}}
 ///     {"kind":"batches","epoch":E,"batch":B,"batches":N,"progress":P,"train_error":f,
 ///      "train_loss":f,"examples_per_second":f,"metrics":{...}}
+///     {"kind":"stopped","reason":"diverged","epoch":E,"batch":B,"message":"..."}
 ///
 /// Errors are fractions; B is the window's last batch within epoch E (from 1), N the
 /// window's size, P = (E − 1) + B / batches per epoch. `metrics` holds the plugins' and
 /// hooks' metrics and the host's (`free_steps`, `saturation`, `update/NAME`), averaged over
-/// the span; a value that is not finite is written as null.
+/// the span; a value that is not finite is written as null. A `stopped` line ends the file of
+/// a run that diverged: B is the training batch, or `test_batch` the test batch of epoch E's
+/// evaluation; a resumed run cuts it off with the lines after its checkpoint.
 enum MetricsLine {
   static func epoch(_ report: EpochReport) -> String {
     JSONText.object([
@@ -36,6 +39,18 @@ enum MetricsLine {
       ("examples_per_second", JSONText.number(window.tally.examplesPerSecond)),
       ("metrics", metrics(window.tally.metrics.averages)),
     ])
+  }
+
+  static func stopped(_ divergence: Divergence) -> String {
+    var members = [("kind", JSONText.quote("stopped")), ("reason", JSONText.quote("diverged"))]
+    switch divergence.stage {
+    case .training(let epoch, let batch)?:
+      members += [("epoch", "\(epoch)"), ("batch", "\(batch)")]
+    case .evaluation(let epoch, let batch)?:
+      members += [("epoch", "\(epoch)"), ("test_batch", "\(batch)")]
+    case nil: break
+    }
+    return JSONText.object(members + [("message", JSONText.quote(divergence.description))])
   }
 
   /// The report an epoch line holds; nil for a line of another kind or one that does not

@@ -48,8 +48,10 @@ final class MetricsLog {
       }
       if result < 0 {
         if errno == EINTR { continue }
-        throw PluginFailure(
-          "\(path): a line cannot be written: \(SystemCallFailure("write", errno))")
+        let failure = SystemCallFailure("write", errno)
+        // Take back the part that was written: the file keeps whole lines only.
+        _ = ftruncate(descriptor, off_t(offset))
+        throw PluginFailure("\(path): a line cannot be written: \(failure)")
       }
       written += result
     }

@@ -1,5 +1,6 @@
 @preconcurrency import CEqprop
 import Foundation
+@preconcurrency import Glibc
 
 /// The files of a run folder (runs/NAME, or --out):
 ///
@@ -18,13 +19,28 @@ public enum RunFolder {
   public static let metricsName = "metrics.jsonl"
   static let lockName = ".lock"
 
-  /// Creates `folder` and its parents when missing.
+  /// Creates `folder` and its parents when missing; a refusal names the part that failed
+  /// and why (Foundation's messages for these are vague).
   static func create(_ folder: String) throws(PluginFailure) {
-    do {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    } catch {
-      throw PluginFailure("\(folder): cannot create the run folder: \(error.localizedDescription)")
+    var path = folder.hasPrefix("/") ? "/" : ""
+    for component in folder.split(separator: "/") {
+      path += component
+      var isFolder: ObjCBool = false
+      if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+        guard mkdir(path, 0o777) == 0 || errno == EEXIST else {
+          throw uncreatable(folder, "\(path): \(SystemCallFailure("mkdir", errno))")
+        }
+      } else if !isFolder.boolValue {
+        throw uncreatable(folder, "\(path) is a file, not a folder")
+      }
+      path += "/"
     }
+  }
+
+  private static func uncreatable(_ folder: String, _ reason: String) -> PluginFailure {
+    PluginFailure(
+      "\(folder): the run folder cannot be created (\(reason)); give --out a folder you may write "
+        + "to")
   }
 
   /// Writes θ and the resolved config into `folder` (created if needed).

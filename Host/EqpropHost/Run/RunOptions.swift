@@ -10,6 +10,9 @@ public struct RunOptions: Sendable {
   /// checkpoint due there; at an epoch's last batch, the epoch's): the tests' way to kill a
   /// run at a known point.
   public var exitAfterBatches: Int?
+  /// Kills the process with SIGKILL there: the tests' way to crash a run mid-batch or
+  /// between the steps of a checkpoint.
+  public var killAt: KillPoint?
   public var display = DisplayStyle.lines
   /// The arguments eqprop was started with, for run.json.
   public var commandLine: [String] = []

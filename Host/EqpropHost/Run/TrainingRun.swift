@@ -32,6 +32,7 @@ public final class TrainingRun {
     -> TrainingRun
   {
     try RunFolder.create(folder)
+    try RunFolder.checkWritable(folder)
     let lock = try RunLock(folder: folder)
     if let existing = RunFolder.existingRun(in: folder) {
       throw PluginFailure(
@@ -42,6 +43,8 @@ public final class TrainingRun {
     var resolved = options
     resolved.checkpointEvery = options.checkpointEvery ?? 0
     resolved.keepBest = options.keepBest ?? false
+    try RunFolder.checkSpace(
+      folder, for: DiskSpaceNeed(job.session, keepsBest: resolved.keepBest == true))
     try RunFolder.saveConfig(config, to: folder)
     try RunManifest.start(config, folder: folder, options: resolved)
     return TrainingRun(folder: folder, job: job, lock: lock, options: resolved, resuming: nil)
@@ -54,6 +57,7 @@ public final class TrainingRun {
     throws(PluginFailure)
     -> TrainingRun
   {
+    try RunFolder.checkWritable(folder)
     let lock = try RunLock(folder: folder)
     RunFolder.removeTemporaryFiles(in: folder)
     let job = try TrainingJob(config: config)
@@ -75,6 +79,9 @@ public final class TrainingRun {
     var resolved = RunManifest.completing(options, from: folder)
     resolved.checkpointEvery = resolved.checkpointEvery ?? 0
     resolved.keepBest = resolved.keepBest ?? false
+    var need = DiskSpaceNeed(job.session, keepsBest: resolved.keepBest == true)
+    need.storedBytes = RunFolder.storedCheckpointBytes(in: folder)
+    try RunFolder.checkSpace(folder, for: need)
     try RunFolder.saveConfig(config, to: folder)
     try RunManifest.resume(config, folder: folder, options: resolved, from: point.progress)
     return TrainingRun(folder: folder, job: job, lock: lock, options: resolved, resuming: point)
@@ -96,7 +103,13 @@ public final class TrainingRun {
       display: TrainingDisplay(style: options.display, epochs: session.config.epochs),
       options: options,
       batchesPerEpoch: trainer.batchesPerEpoch, bestTestError: bestTestError)
-    let reports = try trainer.run(from: start, observer: recorder)
+    let reports: [EpochReport]
+    do {
+      reports = try trainer.run(from: start, observer: recorder)
+    } catch {
+      if let divergence = session.divergence { throw recorder.stopped(by: divergence) }
+      throw error
+    }
     try RunFolder.saveWeights(session, to: folder)
     writePlots()
     return earlierReports + reports

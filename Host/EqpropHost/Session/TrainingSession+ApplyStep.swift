@@ -18,11 +18,20 @@ extension TrainingSession {
     // The optimizer moves θ by −rate·g with g = coeff·Δ: as the model's θ += rates·Δ, the
     // rates carry the minus sign.
     let rates = (0..<parameters.count).map { -optimizer.rate($0, scale: scale) * coeff }
-    return rates.withUnsafeBufferPointer { rates in
+    let status = rates.withUnsafeBufferPointer { rates in
       guard let rates = rates.baseAddress else { return EQP_Status(EQP_OK) }
       return withEval(before) { eval in
         model.applyStep(eval, after: UnsafePointer(after.views), rates: rates, params: parameters.views, err: err)
       }
+    }
+    guard status == EQP_Status(EQP_OK) else { return status }
+    // The model wrote θ itself: a NaN or Inf there is its call's.
+    updates += 1
+    return statusOf(err) { () throws(PluginFailure) in
+      try checkParameters(
+        culprit: Self.name(model.plugin),
+        event: "with update \(updates) of the batch (its apply_step, called by "
+          + "\(Self.name(learner.plugin)))")
     }
   }
 
@@ -46,6 +55,6 @@ extension TrainingSession {
     scratch.zero()
     let status = stepUpdate(before: before, after: after, coeff: coeff, grads: scratch, err: err)
     guard status == EQP_Status(EQP_OK) else { return status }
-    return applyUpdate(scratch, scale: scale, err: err)
+    return applyUpdate(scratch, scale: scale, call: "session.apply_step", err: err)
   }
 }

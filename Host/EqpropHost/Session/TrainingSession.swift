@@ -41,6 +41,14 @@ public final class TrainingSession {
   /// Set while a learner trains a batch: `evaluate` then also measures the saturation of the
   /// states it is given (the free phase's end).
   private var measuringSaturation = false
+  /// Where training stands, for a divergence's message: set by `trainBatch`, and by the
+  /// trainer before each test batch.
+  var stage: TrainingStage?
+  /// The first NaN or Inf found in states or θ; once set, the session has diverged.
+  var divergence: Divergence?
+  /// Relaxations and θ updates of the current batch so far, for a divergence's message.
+  var relaxations = 0
+  var updates = 0
 
   /// Creates the instances, allocates θ and initialises it from the seed.
   public init(config: RunConfig, trainingExamples: Int) throws(PluginFailure) {
@@ -65,6 +73,7 @@ public final class TrainingSession {
     let sink = ErrorSink()
     let status = model.vtable.init_params(model.instance, parameters.views, parameters.count, rng.pointer, sink.pointer)
     try PluginCall.check(status, sink, model.plugin, "init_params")
+    try checkInitialParameters()
   }
 
   var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
@@ -111,15 +120,25 @@ public final class TrainingSession {
     var result = EQP_BatchResult()
     result.struct_size = Int(EQP_BatchResult_STRUCT_SIZE)
     let sink = ErrorSink()
+    stage = .training(epoch: epoch + 1, batch: index + 1)
+    relaxations = 0
+    updates = 0
     measuringSaturation = true
     let status = learner.vtable.train_batch(learner.instance, pointer, &args, &result, sink.pointer)
     measuringSaturation = false
+    // Whatever the learner made of it, a divergence it met is what stops the run.
+    if let divergence { throw PluginFailure(divergence.description) }
     try PluginCall.check(status, sink, learner.plugin, "train_batch (epoch \(epoch + 1), batch \(index + 1))")
+    let learnerName = Self.name(learner.plugin)
     if result.applied == 0 {
       try optimizer.apply(gradients, to: parameters, scale: 1, kernel: kernel)
+      try checkParameters(
+        culprit: learnerName,
+        event: "with the batch's update (its estimate, applied by the host's optimizer)")
+    } else {
+      // Its own updates were checked one by one; this catches θ written any other way.
+      try checkParameters(culprit: learnerName, event: "by the end of the batch")
     }
-    // Continual learners applied their updates step by step: check those too.
-    try checkFinite(parameters, what: "θ after the update of batch \(index + 1)", names: model.parameters.map(\.name))
     return BatchOutcome(lossSum: result.loss_sum, errors: result.errors, freeSteps: result.free_steps)
   }
 
@@ -133,7 +152,10 @@ public final class TrainingSession {
     args.start = UInt32(EQP_START_ZERO)
     args.steps = Int64(config.evalSteps)
     var result = EQP_RunResult()
-    try PluginCall.check(relax(args, &result, sink.pointer), sink, dynamics.plugin, "run (evaluation)")
+    relaxations = 0
+    let status = relax(args, &result, sink.pointer)
+    if let divergence { throw PluginFailure(divergence.description) }
+    try PluginCall.check(status, sink, dynamics.plugin, "run (evaluation)")
     var loss = 0.0
     var errors: Int64 = 0
     try PluginCall.check(evaluate(states, &loss, &errors, sink.pointer), sink, model.plugin, "evaluate")
@@ -242,11 +264,12 @@ public final class TrainingSession {
       return dynamics.vtable.run(dynamics.instance, &runArgs, result, err)
     }
     guard status == EQP_Status(EQP_OK) else { return status }
-    do {
-      try checkFinite(states, what: "the states after a phase of \(steps) steps at β = \(args.beta)", names: model.layers.map(\.name))
-    } catch {
-      return refuse(err, EQP_ERR_NUMERIC, "dynamics '\(dynamics.plugin.id)': \(error.message)")
+    relaxations += 1
+    let used = result.pointee.steps_used
+    let checked = statusOf(err) { () throws(PluginFailure) in
+      try checkStates(states, beta: args.beta, steps: used > 0 ? used : steps)
     }
+    guard checked == EQP_Status(EQP_OK) else { return checked }
     if start == EQP_START_PERSISTENT { persistent?.store(examples, from: states) }
     return status
   }
@@ -313,9 +336,23 @@ public final class TrainingSession {
     }
   }
 
-  func applyUpdate(_ grads: TensorSet, scale: Double, err: OpaquePointer?) -> EQP_Status {
+  /// θ ← θ − scale·η·grads through the optimizer, for the learner's `call`
+  /// (session.apply_update, or session.apply_step when the model cannot apply a step).
+  func applyUpdate(_ grads: TensorSet, scale: Double, call: String, err: OpaquePointer?)
+    -> EQP_Status
+  {
     do {
       try optimizer.apply(grads, to: parameters, scale: scale, kernel: kernel)
+    } catch {
+      return refuse(err, EQP_ERR_INTERNAL, error.message)
+    }
+    updates += 1
+    let checked = statusOf(err) { () throws(PluginFailure) in
+      try checkParameters(
+        culprit: Self.name(learner.plugin), event: "with update \(updates) of the batch (\(call))")
+    }
+    guard checked == EQP_Status(EQP_OK) else { return checked }
+    do {
       try prepareModel()
       return EQP_Status(EQP_OK)
     } catch {
@@ -381,19 +418,6 @@ public final class TrainingSession {
     let sink = ErrorSink()
     let status = withEval(nil) { model.vtable.prepare(model.instance, $0, sink.pointer) }
     try PluginCall.check(status, sink, model.plugin, "prepare")
-  }
-
-  /// Stops on NaN or Inf with the tensor named (a cheap pass at phase ends).
-  private func checkFinite(_ set: TensorSet, what: String, names: [String]) throws(PluginFailure) {
-    for index in 0..<set.count {
-      let bad = try kernel.countNonFinite(set.elementCount(index), set.data(index))
-      if bad > 0 {
-        let name = index < names.count ? names[index] : "#\(index)"
-        throw PluginFailure(
-          "\(bad) non-finite values (NaN or Inf) in \(name), \(what): the run diverged; lower the "
-            + "learning rates or β")
-      }
-    }
   }
 
   private func refuse(_ err: OpaquePointer?, _ code: Int, _ message: String) -> EQP_Status {

@@ -29,21 +29,35 @@ final class HookRunner {
   /// After batch `index` (0-based) of an epoch: the hooks due every N batches.
   func afterBatch(_ index: Int) throws(PluginFailure) {
     for hook in hooks {
-      if case .batches(let count) = hook.config.schedule, (index + 1) % count == 0 { try run(hook) }
+      if case .batches(let count) = hook.config.schedule, (index + 1) % count == 0 {
+        try run(hook, when: "when it ran after the batch")
+      }
     }
   }
 
   /// After an epoch's training pass: the hooks due every epoch.
   func afterEpoch() throws(PluginFailure) {
-    for hook in hooks where hook.config.schedule == .epoch { try run(hook) }
+    for hook in hooks where hook.config.schedule == .epoch {
+      try run(hook, when: "when it ran after the epoch's training pass")
+    }
   }
 
-  private func run(_ hook: (config: HookConfig, call: ExtensionCall)) throws(PluginFailure) {
+  /// Runs `hook`; when it was given θ or a θ tensor, which it may have written, checks θ.
+  private func run(_ hook: (config: HookConfig, call: ExtensionCall), when: String)
+    throws(PluginFailure)
+  {
     let result: ExtensionResult
     do {
       result = try hook.call.invoke()
     } catch {
       throw PluginFailure("\(hook.config.path): \(error.message)")
+    }
+    let function = hook.call.function
+    if function.signature.arguments.contains(where: { $0 == .params || $0 == .tensor }) {
+      try session.checkParameters(
+        culprit: "\(hook.config.path) (\(TrainingSession.name(hook.call.plugin)) function "
+          + "'\(function.name)')",
+        event: when)
     }
     // A `v` function is a side effect only: there is nothing to log.
     if let value = result.number { session.logMetric(hook.config.metricName, value) }

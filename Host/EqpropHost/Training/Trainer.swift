@@ -40,7 +40,7 @@ public final class Trainer {
       }
       try hooks.afterEpoch()
       progress.epoch.metrics.merge(session.takeMetrics())
-      let evaluation = try evaluate()
+      let evaluation = try evaluate(afterEpoch: progress.epochsDone + 1)
       let tally = progress.epoch
       let report = EpochReport(
         epoch: progress.epochsDone + 1, trainError: tally.errorRate, trainLoss: tally.meanLoss,
@@ -99,13 +99,17 @@ public final class Trainer {
       tally: progress.window)
   }
 
-  /// Test error and mean loss of the current θ.
-  public func evaluate() throws(PluginFailure) -> (error: Double, loss: Double) {
+  /// Test error and mean loss of the current θ; `epoch`, the epoch this evaluation ends,
+  /// is named if the states diverge.
+  public func evaluate(afterEpoch epoch: Int? = nil) throws(PluginFailure) -> (
+    error: Double, loss: Double
+  ) {
     var errors: Int64 = 0
     var loss = 0.0
     let size = session.config.testBatchSize
     for begin in stride(from: 0, to: test.count, by: size) {
       let batch = Array(begin..<min(begin + size, test.count))
+      session.stage = epoch.map { .evaluation(epoch: $0, batch: begin / size + 1) }
       try load(batch[...], from: test, epoch: 0)
       let outcome = try session.evaluateBatch()
       errors += outcome.errors
