@@ -25,14 +25,11 @@ extension TrainingSession {
       }
     }
     guard status == EQP_Status(EQP_OK) else { return status }
-    // The model wrote θ itself: a NaN or Inf there is its call's.
+    // The model wrote θ itself, so a NaN or Inf there is its call's. θ is checked once, at the
+    // batch's end (trainBatch): a pass over θ at each of C-EP's steps cost 8 % of its time.
     updates += 1
-    return statusOf(err) { () throws(PluginFailure) in
-      try checkParameters(
-        culprit: Self.name(model.plugin),
-        event: "with update \(updates) of the batch (its apply_step, called by "
-          + "\(Self.name(learner.plugin)))")
-    }
+    stepsAppliedByModel += 1
+    return EQP_Status(EQP_OK)
   }
 
   /// step_update into the session's scratch set, then the optimizer and prepare.

@@ -3,13 +3,21 @@
 /// The NaN/Inf checks behind `Divergence`: one pass over the states a relaxation left, or
 /// over θ after a change, which is little beside the relaxation or update that precedes it.
 /// Each path that changes states or θ ends in one: relaxations (training and evaluation),
-/// apply_update, apply_step, the host's update at a batch's end, and hooks given θ.
+/// apply_update, the host's update at a batch's end, and hooks given θ. Steps a model applies
+/// itself (apply_step) are checked at the batch's end, or first when states go bad.
 extension TrainingSession {
   /// Checks the states a relaxation at `beta` left after `steps` steps; on NaN or Inf records
   /// the divergence, with the dynamics at fault, and throws it.
   func checkStates(_ states: TensorSet, beta: Double, steps: Int64) throws(PluginFailure) {
     let phase = beta == 0 ? "the free phase" : "a nudged phase at β = \(beta)"
     let length = steps == 1 ? "1 step" : "\(steps) steps"
+    if stepsAppliedByModel > 0, try firstNonFinite(states) != nil {
+      // θ the model wrote since the last check may be the cause: it is named first.
+      try checkParameters(
+        culprit: Self.name(model.plugin),
+        event: "with the first \(updates) updates of the batch (its apply_step, called by "
+          + "\(Self.name(learner.plugin)))")
+    }
     try checkFinite(
       states, names: model.layers.map { "layer " + $0.name }, culprit: Self.name(dynamics.plugin),
       event: "at the end of \(phase) (relaxation \(relaxations) of the batch, \(length))")

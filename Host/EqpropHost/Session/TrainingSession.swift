@@ -49,6 +49,9 @@ public final class TrainingSession {
   /// Relaxations and θ updates of the current batch so far, for a divergence's message.
   var relaxations = 0
   var updates = 0
+  /// Of those updates, the ones the model wrote into θ itself (apply_step): unchecked until
+  /// the batch's end.
+  var stepsAppliedByModel = 0
 
   /// Creates the instances, allocates θ and initialises it from the seed.
   public init(config: RunConfig, trainingExamples: Int) throws(PluginFailure) {
@@ -123,6 +126,7 @@ public final class TrainingSession {
     stage = .training(epoch: epoch + 1, batch: index + 1)
     relaxations = 0
     updates = 0
+    stepsAppliedByModel = 0
     measuringSaturation = true
     let status = learner.vtable.train_batch(learner.instance, pointer, &args, &result, sink.pointer)
     measuringSaturation = false
@@ -135,8 +139,13 @@ public final class TrainingSession {
       try checkParameters(
         culprit: learnerName,
         event: "with the batch's update (its estimate, applied by the host's optimizer)")
+    } else if stepsAppliedByModel > 0 {
+      try checkParameters(
+        culprit: Self.name(model.plugin),
+        event: "with the \(updates) updates of the batch (its apply_step, called by \(learnerName))")
     } else {
-      // Its own updates were checked one by one; this catches θ written any other way.
+      // Updates through apply_update were checked one by one; this catches θ written any
+      // other way.
       try checkParameters(culprit: learnerName, event: "by the end of the batch")
     }
     return BatchOutcome(lossSum: result.loss_sum, errors: result.errors, freeSteps: result.free_steps)
