@@ -7,8 +7,12 @@ import XCTest
 /// The SDK's convolution wrappers on a host whose kernel table stops at 1.0: the entries past
 /// its struct_size are never read (the read rule), and a call names what is missing.
 final class SDKConvolutionCallsTests: XCTestCase {
+  /// The short tables a test installed, freed once the real table is back.
+  private var shortTables: [UnsafeMutableRawPointer] = []
+
   override func tearDown() {
     _ = PluginHost.install(HostTables.api, err: nil)
+    shortTables.forEach { $0.deallocate() }
   }
 
   /// Installs a host table whose kernel says it is 1.0-sized. The entries after it are left
@@ -21,6 +25,7 @@ final class SDKConvolutionCallsTests: XCTestCase {
     api.initialize(to: HostTables.api.pointee)
     api.pointee.kernel = UnsafePointer(kernel)
     XCTAssertEqual(PluginHost.install(UnsafePointer(api), err: nil), EQP_Status(EQP_OK))
+    shortTables += [UnsafeMutableRawPointer(kernel), UnsafeMutableRawPointer(api)]
     return kernel
   }
 

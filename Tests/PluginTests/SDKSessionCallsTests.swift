@@ -20,6 +20,12 @@ final class SDKSessionCallsTests: XCTestCase {
     api.initialize(to: HostTables.api.pointee)
     api.pointee.session = UnsafePointer(session)
     XCTAssertEqual(PluginHost.install(UnsafePointer(api), err: nil), EQP_Status(EQP_OK))
+    defer {
+      // The real table goes back before the short copy it replaced is freed.
+      _ = PluginHost.install(HostTables.api, err: nil)
+      api.deallocate()
+      session.deallocate()
+    }
     let handle = try XCTUnwrap(OpaquePointer(bitPattern: 0x1000), "never dereferenced: the call refuses first")
     let calls = try SessionCalls(handle, err: nil)
     XCTAssertThrowsError(try calls.applyStep(before: handle, after: handle, coeff: 1, scale: 1)) { error in
