@@ -67,6 +67,12 @@ func openContent(of path: String) throws(DataError) -> any ByteSource {
   } catch {
     throw DataError.unreadable(path: path, reason: error.description)
   }
-  if magic == [0x1f, 0x8b] { return try GzipSource(file: file, compressedSize: size) }
-  return RawSource(file: file, size: size)
+  return try content(of: RawSource(file: file, size: size), magic: magic)
+}
+
+/// `raw` as it is, or what it inflates to when `magic`, its first two bytes, are gzip's
+/// (0x1f 0x8b): the one place that decides, for files and for bytes already in memory alike.
+func content(of raw: any ByteSource, magic: [UInt8]) throws(DataError) -> any ByteSource {
+  if magic == [0x1f, 0x8b] { return try GzipSource(compressed: raw) }
+  return raw
 }
