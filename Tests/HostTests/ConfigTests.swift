@@ -40,6 +40,13 @@ final class ConfigTests: XCTestCase {
     XCTAssertEqual(again.resolved, run.resolved)
   }
 
+  /// An integer option keeps its value exactly: read through Double, Int64.max became 2^63,
+  /// which no Int holds, and the conversion trapped.
+  func testTheLargestIntegerIsReadExactly() throws {
+    let run = try resolve(valid + "\ncheck: {nudged_steps: 9223372036854775807}")
+    XCTAssertEqual(run.check.nudgedSteps, Int.max)
+  }
+
   func testUnknownKeySuggestsTheClosest() {
     assertRejected(
       valid.replacingOccurrences(of: "beta: 0.5", with: "betta: 0.5"),
