@@ -34,7 +34,9 @@ extension ByteSource {
   /// The rest of the content, for formats with no header to size it by (CIFAR-10).
   func readAll() throws(DataError) -> [UInt8] {
     var content: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    // 64 KiB at a time, or one byte more than the bound when that is less: content within the
+    // bound is then read in one go, and the short read ends the loop.
+    var chunk = [UInt8](repeating: 0, count: min(remainingBound, 1 << 16) + 1)
     while true {
       let read = try fill(&chunk)
       content += chunk.prefix(read)
