@@ -8,8 +8,14 @@ let catalog = PluginCatalog.load(PluginSearchPath.standard(commandLine: []))
 // Each input is a YAML config file, parsed and resolved as `eqprop train` reads one.
 fuzz { bytes in
   // A config file is read as UTF-8; other bytes are refused before YAML sees them.
-  guard let text = String(validating: bytes, as: UTF8.self),
-    let parsed = try? ConfigParser.parse(text: text, source: "fuzz.yaml"),
+  guard let text = String(validating: bytes, as: UTF8.self) else { return }
+  // Any string, as a key and as a value, in block and in flow style, reads back from the text
+  // the config writer makes.
+  let strings = ConfigValue.map([(text, .list([.string(text), .map([(text, .string(text))])]))])
+  expect(
+    (try? ConfigParser.parse(text: strings.yamlText(), source: "strings.yaml")) == strings,
+    "the strings do not read back from\n\(strings.yamlText())")
+  guard let parsed = try? ConfigParser.parse(text: text, source: "fuzz.yaml"),
     let config = try? RunConfig.resolve(parsed, source: "fuzz.yaml", catalog: catalog)
   else { return }
   // A run folder saves the resolved config as config.yaml, and resuming reads it back: it
