@@ -58,7 +58,10 @@ public indirect enum ConfigValue: Equatable, Sendable {
     case .string(let value): return YAMLString.text(value)
     case .list(let values): return "[" + values.map(\.flowText).joined(separator: ", ") + "]"
     case .map(let entries):
-      let members = entries.map { YAMLString.text($0.key) + ": " + $0.value.flowText }
+      let members = entries.map { entry in
+        let key = YAMLString.text(entry.key)
+        return (YAMLString.isImplicitKey(key) ? key : "? " + key) + ": " + entry.value.flowText
+      }
       return "{" + members.joined(separator: ", ") + "}"
     }
   }
@@ -69,11 +72,13 @@ public indirect enum ConfigValue: Equatable, Sendable {
     let pad = String(repeating: " ", count: indent)
     return entries.map { entry in
       let key = YAMLString.text(entry.key)
+      let head =
+        YAMLString.isImplicitKey(key) ? pad + key + ":" : pad + "? " + key + "\n" + pad + ":"
       // An empty map stays in flow style: `key:` alone would read back as an empty string.
       if case .map(let members) = entry.value, !members.isEmpty {
-        return "\(pad)\(key):\n" + entry.value.yamlText(indent: indent + 2)
+        return head + "\n" + entry.value.yamlText(indent: indent + 2)
       }
-      return "\(pad)\(key): \(entry.value.flowText)"
+      return head + " " + entry.value.flowText
     }.joined(separator: "\n")
   }
 

@@ -15,6 +15,11 @@ enum YAMLString {
     return "\"" + text.unicodeScalars.map(escaped).joined() + "\""
   }
 
+  /// Whether `written`, a key as `text` wrote it, may stand as an implicit key (`key: value`):
+  /// YAML reads at most 1024 characters there, so a longer key is written explicitly, after a
+  /// `? ` indicator. Escapes make a written key longer than the one that was read.
+  static func isImplicitKey(_ written: String) -> Bool { written.unicodeScalars.count < 1000 }
+
   /// One character inside double quotes. YAML folds a line break into a space and refuses
   /// characters outside its printable set, so those are escaped, as are `"` and `\`.
   private static func escaped(_ scalar: Unicode.Scalar) -> String {
