@@ -13,6 +13,8 @@ let package = Package(
   name: "eqprop",
   products: [
     .executable(name: "eqprop", targets: ["eqprop"]),
+    // The host's library, for the fuzz targets' own package (Tests/Fuzz).
+    .library(name: "EqpropHost", targets: ["EqpropHost"]),
     // One dynamic library per plugin; the host finds them beside its executable.
     .library(name: "eqprop_dense", type: .dynamic, targets: ["DenseModel"]),
     .library(name: "eqprop_conv", type: .dynamic, targets: ["ConvModel"]),

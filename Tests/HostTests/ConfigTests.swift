@@ -40,6 +40,39 @@ final class ConfigTests: XCTestCase {
     XCTAssertEqual(again.resolved, run.resolved)
   }
 
+  /// An integer option keeps its value exactly: read through Double, Int64.max became 2^63,
+  /// which no Int holds, and the conversion trapped.
+  func testTheLargestIntegerIsReadExactly() throws {
+    let run = try resolve(valid + "\ncheck: {nudged_steps: 9223372036854775807}")
+    XCTAssertEqual(run.check.nudgedSteps, Int.max)
+  }
+
+  /// The resolved text is a run folder's config.yaml, which resuming reads back: every string
+  /// and map must come back as it was. Line breaks came back as spaces, control characters
+  /// were refused, a lone "-" read as a list entry, an empty map as an empty string, and a
+  /// long key was not read as a key.
+  func testResolvedTextReadsBackAsTheSameConfig() throws {
+    let names = [
+      #""a\nb""#, #""\r""#, #""\x01""#, #""a\0b""#, #""\x7f""#, #""\x85""#, #""\u2029""#,
+      #""\uFFFE""#, #""-""#, #""tab\tquote\"backslash\\""#,
+    ]
+    // 600 tabs are written as 1200 characters, beyond YAML's 1024 for an implicit key.
+    let tabs = "\"" + String(repeating: "\t", count: 600) + "\""
+    let trees = [
+      "{}", "{a: {b: {}}}", #"[{"a: b": 1}]"#, #"[{"": 1}]"#, #"{"-": {}, "true": 1}"#,
+      "[{\(tabs): 1}]", "{\(tabs): {a: 1}}",
+    ]
+    let conv = { (tree: String) in
+      self.valid.replacingOccurrences(
+        of: "{id: dense, layers: [10, 32, 784]}", with: "{id: conv, conv: \(tree)}")
+    }
+    for config in names.map({ valid + "\nname: " + $0 }) + trees.map(conv) {
+      let run = try resolve(config)
+      let again = try resolve(run.resolvedText)
+      XCTAssertEqual(again.resolved, run.resolved, "\(config)\nwrote\n\(run.resolvedText)")
+    }
+  }
+
   func testUnknownKeySuggestsTheClosest() {
     assertRejected(
       valid.replacingOccurrences(of: "beta: 0.5", with: "betta: 0.5"),

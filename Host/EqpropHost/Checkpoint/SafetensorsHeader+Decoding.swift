@@ -34,6 +34,8 @@ extension SafetensorsHeader {
   private static func entry(
     _ name: String, _ field: RawEntry, dataLength: Int
   ) throws(FieldProblem) -> Entry {
+    // The writer refuses an empty name, so a file that has one was not written by eqprop.
+    guard !name.isEmpty else { throw FieldProblem("the name is empty; every tensor needs one") }
     guard let dtype = SafetensorsDType(rawValue: field.dtype) else {
       throw FieldProblem(
         "dtype \(JSONText.quote(field.dtype)) is not supported; expected \"F32\" or \"F64\"")

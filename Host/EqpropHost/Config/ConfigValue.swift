@@ -55,10 +55,14 @@ public indirect enum ConfigValue: Equatable, Sendable {
     case .bool(let value): return value ? "true" : "false"
     case .int(let value): return String(value)
     case .float(let value): return Self.format(value)
-    case .string(let value): return Self.quoteIfNeeded(value)
+    case .string(let value): return YAMLString.text(value)
     case .list(let values): return "[" + values.map(\.flowText).joined(separator: ", ") + "]"
     case .map(let entries):
-      return "{" + entries.map { "\($0.key): \($0.value.flowText)" }.joined(separator: ", ") + "}"
+      let members = entries.map { entry in
+        let key = YAMLString.text(entry.key)
+        return (YAMLString.isImplicitKey(key) ? key : "? " + key) + ": " + entry.value.flowText
+      }
+      return "{" + members.joined(separator: ", ") + "}"
     }
   }
 
@@ -67,10 +71,14 @@ public indirect enum ConfigValue: Equatable, Sendable {
     guard case .map(let entries) = self else { return flowText }
     let pad = String(repeating: " ", count: indent)
     return entries.map { entry in
-      if case .map = entry.value {
-        return "\(pad)\(entry.key):\n" + entry.value.yamlText(indent: indent + 2)
+      let key = YAMLString.text(entry.key)
+      let head =
+        YAMLString.isImplicitKey(key) ? pad + key + ":" : pad + "? " + key + "\n" + pad + ":"
+      // An empty map stays in flow style: `key:` alone would read back as an empty string.
+      if case .map(let members) = entry.value, !members.isEmpty {
+        return head + "\n" + entry.value.yamlText(indent: indent + 2)
       }
-      return "\(pad)\(entry.key): \(entry.value.flowText)"
+      return head + " " + entry.value.flowText
     }.joined(separator: "\n")
   }
 
@@ -79,14 +87,6 @@ public indirect enum ConfigValue: Equatable, Sendable {
     if value.isInfinite { return value > 0 ? ".inf" : "-.inf" }
     let text = "\(value)"
     return text.contains(".") || text.contains("e") ? text : text + ".0"
-  }
-
-  private static func quoteIfNeeded(_ text: String) -> String {
-    let plain = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "_-./".contains($0) }
-      && ConfigScalar.type(of: text) == .string(text)
-    if plain { return text }
-    return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\")
-      .replacingOccurrences(of: "\"", with: "\\\"") + "\""
   }
 }
 

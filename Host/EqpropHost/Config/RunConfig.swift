@@ -161,7 +161,7 @@ public struct RunConfig: Sendable {
       momentum: optimizer["momentum"]?.number ?? 0, model: model, dynamics: dynamics,
       learner: learner, hooks: hooks.hooks,
       check: CheckSettings(
-        beta: check["beta"]?.number ?? 0, nudgedSteps: Int(check["nudged_steps"]?.number ?? 0), input: input),
+        beta: check["beta"]?.number ?? 0, nudgedSteps: int(check, "nudged_steps"), input: input),
       resolved: .map(resolvedTop))
   }
 

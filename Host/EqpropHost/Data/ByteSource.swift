@@ -34,7 +34,9 @@ extension ByteSource {
   /// The rest of the content, for formats with no header to size it by (CIFAR-10).
   func readAll() throws(DataError) -> [UInt8] {
     var content: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    // 64 KiB at a time, or one byte more than the bound when that is less: content within the
+    // bound is then read in one go, and the short read ends the loop.
+    var chunk = [UInt8](repeating: 0, count: min(remainingBound, 1 << 16) + 1)
     while true {
       let read = try fill(&chunk)
       content += chunk.prefix(read)
@@ -67,6 +69,12 @@ func openContent(of path: String) throws(DataError) -> any ByteSource {
   } catch {
     throw DataError.unreadable(path: path, reason: error.description)
   }
-  if magic == [0x1f, 0x8b] { return try GzipSource(file: file, compressedSize: size) }
-  return RawSource(file: file, size: size)
+  return try content(of: RawSource(file: file, size: size), magic: magic)
+}
+
+/// `raw` as it is, or what it inflates to when `magic`, its first two bytes, are gzip's
+/// (0x1f 0x8b): the one place that decides, for files and for bytes already in memory alike.
+func content(of raw: any ByteSource, magic: [UInt8]) throws(DataError) -> any ByteSource {
+  if magic == [0x1f, 0x8b] { return try GzipSource(compressed: raw) }
+  return raw
 }

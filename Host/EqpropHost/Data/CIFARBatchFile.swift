@@ -18,7 +18,13 @@ struct CIFARBatchFile: Sendable {
 
   /// Reads and checks the whole file: a whole, non-zero number of records, every label < 10.
   static func read(_ path: String) throws(DataError) -> CIFARBatchFile {
-    let bytes = try openContent(of: path).readAll()
+    try read(from: openContent(of: path))
+  }
+
+  /// Reads and checks the whole content of `source`, named by its path in refusals.
+  static func read(from source: any ByteSource) throws(DataError) -> CIFARBatchFile {
+    let path = source.path
+    let bytes = try source.readAll()
     guard !bytes.isEmpty, bytes.count % recordSize == 0 else {
       throw DataError.partialRecord(path: path, size: bytes.count, recordSize: recordSize)
     }

@@ -11,7 +11,7 @@ final class GzipSource: ByteSource {
   /// How much compressed data is read from the file at a time.
   private static let chunkSize = 1 << 18
 
-  private let file: ReadableFile
+  private let compressed: any ByteSource
   private let compressedSize: Int
   private let stream: UnsafeMutablePointer<z_stream>
   private let input: UnsafeMutableRawBufferPointer
@@ -20,9 +20,10 @@ final class GzipSource: ByteSource {
   private var fileEnded = false
   private var finished = false
 
-  init(file: ReadableFile, compressedSize: Int) throws(DataError) {
-    self.file = file
-    self.compressedSize = compressedSize
+  /// Inflates what `compressed` holds from here to its end.
+  init(compressed: any ByteSource) throws(DataError) {
+    self.compressed = compressed
+    self.compressedSize = compressed.remainingBound
     // zlib keeps a pointer back to the z_stream, so it must not move: allocate it once.
     stream = .allocate(capacity: 1)
     stream.initialize(to: z_stream())
@@ -41,7 +42,7 @@ final class GzipSource: ByteSource {
     input.deallocate()
   }
 
-  var path: String { file.path }
+  var path: String { compressed.path }
 
   var remainingBound: Int {
     let (total, overflow) = compressedSize.multipliedReportingOverflow(by: Self.maximumRatio)
@@ -91,7 +92,7 @@ final class GzipSource: ByteSource {
     inflateReset(stream)
   }
 
-  /// Moves unread input to the front of the buffer and reads more of the file behind it.
+  /// Moves unread input to the front of the buffer and reads more compressed data behind it.
   private func refill() throws(DataError) {
     guard !fileEnded, let base = input.baseAddress else { return }
     let leftover = Int(stream.pointee.avail_in)
@@ -99,10 +100,7 @@ final class GzipSource: ByteSource {
       base.copyMemory(from: next, byteCount: leftover)  // Regions may overlap: a memmove.
     }
     let space = UnsafeMutableRawBufferPointer(rebasing: input[leftover...])
-    let read: Int
-    do { read = try file.read(into: space) } catch {
-      throw DataError.unreadable(path: path, reason: error.description)
-    }
+    let read = try compressed.read(into: space)
     compressedRead += read
     if read < space.count { fileEnded = true }
     stream.pointee.next_in = base.assumingMemoryBound(to: Bytef.self)

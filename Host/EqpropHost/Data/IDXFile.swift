@@ -13,7 +13,12 @@ struct IDXFile: Sendable {
 
   /// Reads and checks the whole file at `path`.
   static func read(_ path: String) throws(DataError) -> IDXFile {
-    let source = try openContent(of: path)
+    try read(from: openContent(of: path))
+  }
+
+  /// Reads and checks the whole content of `source`, named by its path in refusals.
+  static func read(from source: any ByteSource) throws(DataError) -> IDXFile {
+    let path = source.path
     let dimensions = try readHeader(source)
     var needed = 1
     for size in dimensions {
