@@ -9,12 +9,14 @@
 
 typedef float v4f __attribute__((vector_size(16)));
 typedef int32_t v4i __attribute__((vector_size(16)));
+typedef uint32_t v4u __attribute__((vector_size(16)));
 typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
+typedef uint32_t v8u __attribute__((vector_size(32)));
 
 /* The helpers and loops for one vector width: 8 lanes (one AVX register) in the AVX2 copy, 4
  * (one SSE register) in the baseline one, whose ABI has no 32-byte vectors. */
-#define EQP_ACTIVATIONS(SUFFIX, ATTR, VF, VI, LANES)                                           \
+#define EQP_ACTIVATIONS(SUFFIX, ATTR, VF, VI, VU, LANES)                                           \
   /* mask ? a : b, lane by lane (mask lanes are all ones or all zeros). */                     \
   ATTR static inline VF select_##SUFFIX(VI mask, VF a, VF b) {                                \
     return (VF)(((VI)a & mask) | ((VI)b & ~mask));                                            \
@@ -37,7 +39,11 @@ typedef int32_t v8i __attribute__((vector_size(32)));
     p = p * r + 5.0000001201e-1f;                                                             \
     p = p * r2 + r + 1.0f;                                                                    \
     VI half = n >> 1;                                                                         \
-    return p * (VF)((half + 127) << 23) * (VF)((n - half + 127) << 23);                       \
+    /* Shifted as unsigned: a NaN lane's garbage n must not overflow a signed shift (its   \
+     * result is NaN whatever the scale). */                                                  \
+    VF scale1 = (VF)((VU)(half + 127) << 23);                                                 \
+    VF scale2 = (VF)((VU)(n - half + 127) << 23);                                             \
+    return p * scale1 * scale2;                                                               \
   }                                                                                           \
   /* 1 / (1 + e^(shift − scale·a)). */                                                        \
   ATTR static inline VF logistic_##SUFFIX(VF a, float scale, float shift) {                   \
@@ -91,12 +97,12 @@ typedef int32_t v8i __attribute__((vector_size(32)));
   }
 
 #if EQP_HAS_AVX2_COPY
-EQP_ACTIVATIONS(avx2, EQP_AVX2, v8f, v8i, 8)
+EQP_ACTIVATIONS(avx2, EQP_AVX2, v8f, v8i, v8u, 8)
 #else
 #define logistic_loop_avx2 logistic_loop_base
 #define tanh_loop_avx2 tanh_loop_base
 #endif
-EQP_ACTIVATIONS(base, , v4f, v4i, 4)
+EQP_ACTIVATIONS(base, , v4f, v4i, v4u, 4)
 
 void eqp_simd_logistic_f32(int64_t n, float scale, float shift, const float *x, float *y) {
   if (eqp_simd_uses_avx2()) logistic_loop_avx2(n, x, y, scale, shift);
