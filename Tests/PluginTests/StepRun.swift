@@ -12,7 +12,8 @@ final class StepRun {
   /// The states the phases evolve, and a copy of them before the last step.
   let states: TensorSet
   let before: TensorSet
-  private let data: RandomStream
+  private let dataSeed: UInt64
+  private var batchesLoaded: UInt64 = 0
 
   /// `yaml` is a whole config; every run of the same config and `dataSeed` sees the same data.
   init(yaml: String, batch: Int, dataSeed: UInt64 = 5) throws {
@@ -23,41 +24,21 @@ final class StepRun {
     self.batch = batch
     states = try TensorSet(dtype: config.dtype, shapes: session.model.stateShapes(batch: batch))
     before = try TensorSet(dtype: config.dtype, shapes: session.model.stateShapes(batch: batch))
-    data = RandomStream(seed: dataSeed)
+    self.dataSeed = dataSeed
     try loadBatch()
   }
 
-  /// The next minibatch: inputs uniform in [0, 1), labels cycling through the classes.
+  /// The next minibatch: the host's random batch, from the next seed of this run's stream.
   func loadBatch() throws {
-    let features = Int(session.model.inputShape.reduce(1, *))
-    let classes = session.model.classCount
-    let (batch, source, double) = (batch, data, session.config.dtype == UInt32(EQP_DTYPE_F64))
-    let labels = (0..<batch).map { _ in Int(source.below(UInt64(classes))) }
-    try session.beginBatch(examples: Array(0..<batch), labels: labels) { x, y in
-      for index in 0..<(batch * features) {
-        let value = source.uniform()
-        if double { x.storeBytes(of: value, toByteOffset: 8 * index, as: Double.self) }
-        else { x.storeBytes(of: Float(value), toByteOffset: 4 * index, as: Float.self) }
-      }
-      for (row, label) in labels.enumerated() {
-        let index = row * classes + label
-        if double { y.storeBytes(of: 1.0, toByteOffset: 8 * index, as: Double.self) }
-        else { y.storeBytes(of: Float(1), toByteOffset: 4 * index, as: Float.self) }
-      }
-    }
+    try RandomBatch.begin(session, batch: batch, seed: dataSeed &+ batchesLoaded)
+    batchesLoaded += 1
   }
 
   /// Runs the session's dynamics on `states` (steps 0: the configured free phase).
   func relax(beta: Double, steps: Int64, start: Int32) throws {
-    var args = EQP_RelaxArgs()
-    args.struct_size = Int(EQP_RelaxArgs_STRUCT_SIZE)
-    args.states = states.pointer
-    args.beta = beta
-    args.steps = steps
-    args.start = UInt32(start)
-    var result = EQP_RunResult()
-    try check("relax") { session.relax(args, &result, $0) }
+    try SessionOps(session: session).relax(states, beta: beta, steps: steps, start: start)
   }
+
 
   /// One continual step at nudge β: relax one step, then θ ← θ − η·coeff·Δθ through
   /// session->apply_step, with C-EP's coeff −1/(βB).
