@@ -17,8 +17,9 @@ extension TrainingSession {
     }
     // The optimizer moves θ by −rate·g with g = coeff·Δ: as the model's θ += rates·Δ, the
     // rates carry the minus sign.
-    let rates = (0..<parameters.count).map { -optimizer.rate($0, scale: scale) * coeff }
-    let status = rates.withUnsafeBufferPointer { rates in
+    if stepRates.count != parameters.count { stepRates = [Double](repeating: 0, count: parameters.count) }
+    for index in stepRates.indices { stepRates[index] = -optimizer.rate(index, scale: scale) * coeff }
+    let status = stepRates.withUnsafeBufferPointer { rates in
       guard let rates = rates.baseAddress else { return EQP_Status(EQP_OK) }
       return withEval(before) { eval in
         model.applyStep(eval, after: UnsafePointer(after.views), rates: rates, params: parameters.views, err: err)

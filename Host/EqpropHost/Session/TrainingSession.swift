@@ -28,6 +28,8 @@ public final class TrainingSession {
   /// The per-step gradient of `applyStep` when the model cannot apply a step itself; made at
   /// the first such step and reused.
   var stepScratch: TensorSet?
+  /// apply_step's per-parameter rates, filled in place at each step (no allocation in the loop).
+  var stepRates: [Double] = []
   /// Lets `applyStep` use the model's apply_step; tests turn it off to compare with the
   /// materialised path.
   var fusedStepsAllowed = true
