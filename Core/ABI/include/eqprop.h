@@ -43,7 +43,7 @@ extern "C" {
 /* ========================================================================================== */
 
 /* The version this header describes. Each side reports the version it was COMPILED with. */
-enum { EQP_ABI_MAJOR = 1, EQP_ABI_MINOR = 2 };
+enum { EQP_ABI_MAJOR = 1, EQP_ABI_MINOR = 3 };
 
 /* First bytes of EQP_Library after struct_size: 'E','Q','P','1' read as a little-endian u32. */
 enum { EQP_LIBRARY_MAGIC = 0x31505145 };
@@ -121,6 +121,7 @@ typedef struct EQP_Tensor {
 typedef struct EQP_ModelInstance EQP_ModelInstance;
 typedef struct EQP_DynamicsInstance EQP_DynamicsInstance;
 typedef struct EQP_LearnerInstance EQP_LearnerInstance;
+typedef struct EQP_CommunicatorInstance EQP_CommunicatorInstance; /* 1.3 */
 /* Plugin-owned scratch memory of a model for one batch size and dtype. */
 typedef struct EQP_Workspace EQP_Workspace;
 
@@ -939,11 +940,81 @@ enum {
 };
 
 /* ------------------------------------------------------------------------------------------ */
+/* Communicator (1.3)                                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A communicator joins the processes of one job (an `mpirun` or `srun` launch), so the host
+ * can train data-parallel and spread a sweep over them. The host creates at most one per
+ * process, only when it was started by a launcher or asked to; other plugins never see it:
+ * the host reduces updates itself (after train_batch, and inside session->apply_update and
+ * apply_step for continual learners), so learners stay unaware of ranks.
+ *
+ * Every call but `info` and `abort` is COLLECTIVE: every process of the job makes the same
+ * calls, in the same order, with matching sizes. A failed collective leaves the job in no
+ * known state: the host then calls `abort`. */
+
+typedef struct EQP_CommunicatorCreateArgs {
+  size_t struct_size; /* nothing else yet: options would be appended here */
+} EQP_CommunicatorCreateArgs;
+enum { EQP_CommunicatorCreateArgs_STRUCT_SIZE = EQP_END_OF(EQP_CommunicatorCreateArgs, struct_size) };
+
+typedef struct EQP_CommunicatorInfo {
+  size_t struct_size;
+  int64_t rank;        /* this process, 0 ≤ rank < size */
+  int64_t size;        /* processes in the job */
+  const char *library; /* what carries the messages ("Open MPI v4.1.4"), for run.json; lives
+                          as long as the instance */
+} EQP_CommunicatorInfo;
+enum { EQP_CommunicatorInfo_STRUCT_SIZE = EQP_END_OF(EQP_CommunicatorInfo, library) };
+
+typedef struct EQP_CommunicatorVTable {
+  size_t struct_size;
+  /* --- required --- */
+  /* Joins the job (MPI_Init). Called at most once per process. A process that no launcher
+   * started may fail here, with a sentence saying so. */
+  EQP_Status (*create)(const EQP_CommunicatorCreateArgs *args, EQP_CommunicatorInstance **out,
+                       EQP_Error *err);
+  /* Leaves the job (MPI_Finalize), after the last collective of every rank. */
+  void (*destroy)(EQP_CommunicatorInstance *c);
+  /* This process's rank and the job's size. Not collective. */
+  EQP_Status (*info)(EQP_CommunicatorInstance *c, EQP_CommunicatorInfo *out, EQP_Error *err);
+  /* buffer[0..count) ← the sum over ranks of every rank's buffer, in place. dtype is
+   * EQP_DTYPE_F32, _F64 or _I64. Every rank receives BITWISE the same values (so replicas of θ
+   * never drift apart), whatever the order of the floating-point sum. */
+  EQP_Status (*allreduce_sum)(EQP_CommunicatorInstance *c, void *buffer, int64_t count,
+                              uint32_t dtype, EQP_Error *err);
+  /* Rank `root`'s first `bytes` bytes of buffer are copied into every rank's buffer. */
+  EQP_Status (*broadcast)(EQP_CommunicatorInstance *c, void *buffer, int64_t bytes, int64_t root,
+                          EQP_Error *err);
+  /* Rank r contributes counts[r] bytes from `send`; every rank receives all contributions, in
+   * rank order, back to back at `recv` (Σ counts bytes). `counts` has one entry per rank and
+   * is the same on every rank; a count may be 0. */
+  EQP_Status (*allgather)(EQP_CommunicatorInstance *c, const void *send, void *recv,
+                          const int64_t *counts, EQP_Error *err);
+  /* Returns when every rank has called it. */
+  EQP_Status (*barrier)(EQP_CommunicatorInstance *c, EQP_Error *err);
+  /* Ends every process of the job with exit status `code` (MPI_Abort): what a rank does after
+   * an error it cannot share, so that the others do not wait forever. Does not return. */
+  void (*abort)(EQP_CommunicatorInstance *c, int32_t code);
+  /* --- optional --- */
+  const void *(*get_extension)(const char *name);
+} EQP_CommunicatorVTable;
+enum {
+  EQP_CommunicatorVTable_MIN_SIZE = EQP_END_OF(EQP_CommunicatorVTable, abort),
+  EQP_CommunicatorVTable_STRUCT_SIZE = EQP_END_OF(EQP_CommunicatorVTable, get_extension)
+};
+
+/* ------------------------------------------------------------------------------------------ */
 /* Descriptors and the library                                                                */
 /* ------------------------------------------------------------------------------------------ */
 
 /* Plugin kinds. A host refuses a kind it does not know (it may be from a newer minor). */
-enum { EQP_KIND_MODEL = 1, EQP_KIND_DYNAMICS = 2, EQP_KIND_LEARNER = 3 };
+enum {
+  EQP_KIND_MODEL = 1,
+  EQP_KIND_DYNAMICS = 2,
+  EQP_KIND_LEARNER = 3,
+  EQP_KIND_COMMUNICATOR = 4 /* 1.3; a library with one sets required_host_minor = 3 */
+};
 
 /* One plugin. Static data: lives as long as the process. */
 typedef struct EQP_PluginDescriptor {
@@ -954,7 +1025,8 @@ typedef struct EQP_PluginDescriptor {
   const char *display_name;
   const char *version;       /* the plugin's own version, "MAJOR.MINOR.PATCH" */
   uint64_t capabilities;     /* EQP_<KIND>_CAP_* bits */
-  const void *vtable;        /* EQP_ModelVTable, EQP_DynamicsVTable or EQP_LearnerVTable */
+  const void *vtable;        /* EQP_ModelVTable, EQP_DynamicsVTable, EQP_LearnerVTable or
+                                EQP_CommunicatorVTable */
   /* --- optional from here (a shorter struct_size means none) --- */
   const char *description;   /* one paragraph for `eqprop plugins` */
   const EQP_OptionSpec *const *options; /* option_count pointers */
@@ -1022,6 +1094,10 @@ EQP_STATIC_ASSERT(sizeof(EQP_DynamicsVTable) == EQP_ALIGN8(EQP_DynamicsVTable_ST
                   "EQP_DynamicsVTable");
 EQP_STATIC_ASSERT(sizeof(EQP_LearnerVTable) == EQP_ALIGN8(EQP_LearnerVTable_STRUCT_SIZE),
                   "EQP_LearnerVTable");
+EQP_STATIC_ASSERT(sizeof(EQP_CommunicatorVTable) ==
+                      EQP_ALIGN8(EQP_CommunicatorVTable_STRUCT_SIZE), "EQP_CommunicatorVTable");
+EQP_STATIC_ASSERT(sizeof(EQP_CommunicatorInfo) == EQP_ALIGN8(EQP_CommunicatorInfo_STRUCT_SIZE),
+                  "EQP_CommunicatorInfo");
 EQP_STATIC_ASSERT(sizeof(EQP_HostApi) == EQP_ALIGN8(EQP_HostApi_STRUCT_SIZE), "EQP_HostApi");
 EQP_STATIC_ASSERT(sizeof(EQP_HostKernelApi) == EQP_ALIGN8(EQP_HostKernelApi_STRUCT_SIZE),
                   "EQP_HostKernelApi");
