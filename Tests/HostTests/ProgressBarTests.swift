@@ -7,8 +7,7 @@ final class ProgressBarTests: XCTestCase {
   func testTheBarShowsWhereTheEpochStands() {
     var tally = BatchTally()
     tally.add(
-      BatchOutcome(lossSum: 2.5, errors: 3, freeSteps: 5), examples: 20, seconds: 0.01,
-      metrics: MetricSums())
+      BatchReport(lossSum: 2.5, errors: 3, metrics: MetricSums()), examples: 20, seconds: 0.01)
     let bar = ProgressBar(
       epoch: 2, epochs: 30, batch: 750, batchesPerEpoch: 3000, tally: tally, secondsLeft: 3725)
     XCTAssertEqual(

@@ -28,6 +28,9 @@ public struct RunConfig: Sendable {
   public var hooks: [HookConfig]
   /// The `check:` section (gradient-matching checks), defaults filled in.
   public var check: CheckSettings
+  /// How a data-parallel run sums a continual learner's step updates over ranks
+  /// (`parallel.continual_reduce`).
+  public var continualReduce: ContinualReduce
 
   /// One plugin's section: the chosen plugin and its resolved options.
   public struct PluginSection: @unchecked Sendable {
@@ -115,7 +118,9 @@ public struct RunConfig: Sendable {
     guard case .map(let entries) = parsed else {
       throw ConfigError("\(source): the top level must be a map of sections")
     }
-    let nested = ["model", "dynamics", "learner", "optimizer", "training", "data", "check", "hooks"]
+    let nested = [
+      "model", "dynamics", "learner", "optimizer", "training", "data", "check", "hooks", "parallel",
+    ]
     let sections = ["name", "seed", "dtype"] + nested
     let root = try overrides.apply(to: .map(entries))
     for entry in root.mapEntries where !sections.contains(entry.key) {
@@ -131,6 +136,10 @@ public struct RunConfig: Sendable {
     let data = try DataSettings.resolve(root["data"])
     let check = try OptionValidator(options: HostSchema.check).resolve(root["check"], path: "check")
     let input = try choice(check, "input", among: ["data", "random"], path: "check.input")
+    let parallel = try OptionValidator(options: HostSchema.parallel).resolve(root["parallel"], path: "parallel")
+    let continualReduce = try choice(
+      parallel, "continual_reduce", among: ContinualReduce.allCases.map(\.rawValue),
+      path: "parallel.continual_reduce")
     let model = try pluginSection(root, "model", .model, catalog)
     let dynamics = try pluginSection(root, "dynamics", .dynamics, catalog)
     let learner = try pluginSection(root, "learner", .learner, catalog)
@@ -149,7 +158,7 @@ public struct RunConfig: Sendable {
       top.mapEntries.filter { !nested.contains($0.key) }
       + [("model", model.options), ("dynamics", dynamics.options), ("learner", learner.options),
         ("optimizer", optimizer), ("training", training), ("data", data.resolved),
-        ("check", check), ("hooks", hooks.resolved)]
+        ("check", check), ("hooks", hooks.resolved), ("parallel", parallel)]
     var name = ""
     if case .string(let text)? = top["name"] { name = text }
     return RunConfig(
@@ -162,6 +171,7 @@ public struct RunConfig: Sendable {
       learner: learner, hooks: hooks.hooks,
       check: CheckSettings(
         beta: check["beta"]?.number ?? 0, nudgedSteps: int(check, "nudged_steps"), input: input),
+      continualReduce: ContinualReduce(rawValue: continualReduce) ?? .step,
       resolved: .map(resolvedTop))
   }
 
@@ -251,6 +261,14 @@ enum HostSchema {
     option("beta", EQP_OPT_FLOAT, "0.001", "β of the EP side of a check"),
     option("nudged_steps", EQP_OPT_INT, "10", "K: steps compared", min: 1),
     option("input", EQP_OPT_STRING, "data", "data (first shuffled minibatch) or random (x ~ U[0,1))"),
+  ]
+  /// How `mpirun -np N eqprop train` spreads a run over ranks (README, "Running on a cluster").
+  static let parallel = [
+    option(
+      "continual_reduce", EQP_OPT_STRING, "step",
+      "C-EP/C-VF under MPI: step (exact: an allreduce per second-phase step) or batch (an "
+        + "approximation: each rank applies its own shard's steps, θ is averaged over ranks at "
+        + "the batch's end)"),
   ]
   /// One `hooks:` entry; `every` and `every_batches` are checked by `HookConfig`.
   static let hook = [

@@ -31,62 +31,58 @@ extension Communicator {
 
   /// Element-wise sums over ranks of `values`.
   public func sum(_ values: [Double]) throws(PluginFailure) -> [Double] {
-    var result = values
-    try result.withUnsafeMutableBytes { (buffer) throws(PluginFailure) in
-      guard let base = buffer.baseAddress else { return }
-      try allreduceSum(base, count: values.count, dtype: UInt32(EQP_DTYPE_F64))
+    var result = values + [0]  // never empty, so it has an address
+    try result.withUnsafeMutableBufferPointer { (buffer) throws(PluginFailure) in
+      try allreduceSum(buffer.baseAddress!, count: values.count, dtype: UInt32(EQP_DTYPE_F64))
     }
-    return result
+    return Array(result.dropLast())
   }
 
   /// Rank `root`'s bytes on every rank (their count need not be known elsewhere).
   public func broadcast(_ bytes: [UInt8], root: Int = 0) throws(PluginFailure) -> [UInt8] {
     var count = [Int64(bytes.count)]
-    try count.withUnsafeMutableBytes { (buffer) throws(PluginFailure) in
+    try count.withUnsafeMutableBufferPointer { (buffer) throws(PluginFailure) in
       try broadcast(buffer.baseAddress!, bytes: 8, root: root)
     }
-    var result = rank == root ? bytes : [UInt8](repeating: 0, count: Int(count[0]))
-    try result.withUnsafeMutableBytes { (buffer) throws(PluginFailure) in
-      guard let base = buffer.baseAddress else { return }
-      try broadcast(base, bytes: buffer.count, root: root)
+    var result = (rank == root ? bytes : [UInt8](repeating: 0, count: Int(count[0]))) + [0]
+    try result.withUnsafeMutableBufferPointer { (buffer) throws(PluginFailure) in
+      try broadcast(buffer.baseAddress!, bytes: Int(count[0]), root: root)
     }
-    return result
+    return Array(result.dropLast())
   }
 
   /// Every rank's `bytes`, indexed by rank (their sizes need not be known elsewhere).
   public func allgather(_ bytes: [UInt8]) throws(PluginFailure) -> [[UInt8]] {
-    let counts = try allgatherCounts(bytes.count)
-    var joined = [UInt8](repeating: 0, count: counts.reduce(0, +))
-    try bytes.withUnsafeBytes { (send) throws(PluginFailure) in
-      try joined.withUnsafeMutableBytes { (recv) throws(PluginFailure) in
-        // A zero-length array may have no address; the call still has to be made.
-        var empty: UInt8 = 0
-        try withUnsafeMutablePointer(to: &empty) { (spare) throws(PluginFailure) in
-          try allgather(
-            send.baseAddress ?? UnsafeRawPointer(spare), into: recv.baseAddress ?? UnsafeMutableRawPointer(spare),
-            counts: counts)
-        }
+    var counts = [Int64](repeating: 0, count: size)
+    var mine = [Int64(bytes.count)]
+    try mine.withUnsafeMutableBufferPointer { (send) throws(PluginFailure) in
+      try counts.withUnsafeMutableBufferPointer { (recv) throws(PluginFailure) in
+        try allgather(
+          send.baseAddress!, into: recv.baseAddress!, counts: [Int](repeating: 8, count: size))
       }
     }
+    let sizes = counts.map { Int($0) }
+    let joined = try allgather(bytes, counts: sizes)
     var parts: [[UInt8]] = []
     var offset = 0
-    for count in counts {
+    for count in sizes {
       parts.append(Array(joined[offset..<offset + count]))
       offset += count
     }
     return parts
   }
 
-  /// Every rank's `count`, indexed by rank.
-  private func allgatherCounts(_ count: Int) throws(PluginFailure) -> [Int] {
-    var mine = Int64(count)
-    var all = [Int64](repeating: 0, count: size)
-    try withUnsafeBytes(of: &mine) { (send) throws(PluginFailure) in
-      try all.withUnsafeMutableBytes { (recv) throws(PluginFailure) in
-        try allgather(
-          send.baseAddress!, into: recv.baseAddress!, counts: [Int](repeating: 8, count: size))
+  /// Every rank's `bytes` back to back in rank order, when rank r gives counts[r] of them.
+  func allgather(_ bytes: [UInt8], counts: [Int]) throws(PluginFailure) -> [UInt8] {
+    // One spare byte each: an empty array may have no address, and the call must be made.
+    var send = bytes + [0]
+    var joined = [UInt8](repeating: 0, count: counts.reduce(0, +) + 1)
+    try send.withUnsafeMutableBufferPointer { (source) throws(PluginFailure) in
+      try joined.withUnsafeMutableBufferPointer { (target) throws(PluginFailure) in
+        try allgather(UnsafeRawPointer(source.baseAddress!), into: target.baseAddress!, counts: counts)
       }
     }
-    return all.map { Int($0) }
+    joined.removeLast()
+    return joined
   }
 }

@@ -23,7 +23,7 @@ struct CheckpointSlot {
   /// The checkpoint held here: its sidecar, its tensors (checked against the recorded
   /// digest) and their path; nil when there is no sidecar.
   func read() throws(PluginFailure) -> (
-    record: CheckpointRecord, tensors: SafetensorsFile, path: String
+    record: CheckpointRecord, tensors: SafetensorsFile, path: String, bytes: [UInt8]
   )? {
     guard let record = try sidecar() else { return nil }
     let path = folder + "/" + record.tensors
@@ -40,7 +40,7 @@ struct CheckpointSlot {
           + "changed after the checkpoint was written")
     }
     do {
-      return (record, try SafetensorsFile.decode(bytes, file: path), path)
+      return (record, try SafetensorsFile.decode(bytes, file: path), path, bytes)
     } catch {
       throw PluginFailure("\(error)")
     }
@@ -69,9 +69,12 @@ struct CheckpointSlot {
 
   /// Saves `session` as this slot's checkpoint at `progress`, then removes the previous one;
   /// `reaching` hears of each step as it is done (a test kills the process at one).
+  /// `state` is the session's `trainingStateTensors()`, which every rank of a data-parallel
+  /// run gathers before rank 0 writes.
   func write(
-    _ session: TrainingSession, progress: TrainingProgress, batchesPerEpoch: Int,
-    metricsOffset: UInt64, testError: Double?, reaching: (CheckpointStep) -> Void = { _ in }
+    _ session: TrainingSession, state: [SafetensorsTensor], progress: TrainingProgress,
+    batchesPerEpoch: Int, metricsOffset: UInt64, testError: Double?,
+    reaching: (CheckpointStep) -> Void = { _ in }
   ) throws(PluginFailure) {
     let tensorsName = "\(name)-e\(progress.epochsDone)-b\(progress.batchesDone).safetensors"
     let previous = try? sidecar()
@@ -85,7 +88,7 @@ struct CheckpointSlot {
     ]
     do {
       let parts = try SafetensorsFile.encoded(
-        tensors: session.parameterTensors() + session.trainingStateTensors(), metadata: metadata,
+        tensors: session.parameterTensors() + state, metadata: metadata,
         for: path)
       try AtomicFile.replace(path, with: parts) { reaching(.tensorsWritten) }
       reaching(.tensorsRenamed)

@@ -31,7 +31,7 @@ struct DiskSpaceNeed: Equatable {
     }
     self.init(
       parameterBytes: set(session.parameters), optimizerBytes: set(session.optimizer.velocity),
-      persistentBytes: session.persistent?.storage.reduce(0) { $0 + $1.count } ?? 0,
+      persistentBytes: session.persistentBytes,
       keepsBest: keepsBest)
   }
 

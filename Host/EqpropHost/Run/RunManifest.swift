@@ -9,9 +9,10 @@ import Foundation
 /// run.
 enum RunManifest {
   /// Writes the manifest of a run starting now with `options` (resolved: no nil).
-  static func start(_ config: RunConfig, folder: String, options: RunOptions) throws(PluginFailure)
-  {
-    var object = session(config, options: options)
+  static func start(
+    _ config: RunConfig, folder: String, options: RunOptions, communicator: any Communicator
+  ) throws(PluginFailure) {
+    var object = session(config, options: options, communicator: communicator)
     object["format"] = "eqprop run"
     object["eqprop_version"] = EqpropVersion.current
     object["abi"] = "\(EQP_ABI_MAJOR).\(EQP_ABI_MINOR)"
@@ -22,13 +23,14 @@ enum RunManifest {
 
   /// Adds a resumption at `progress` to the manifest (or starts one, if it is missing).
   static func resume(
-    _ config: RunConfig, folder: String, options: RunOptions, from progress: TrainingProgress
+    _ config: RunConfig, folder: String, options: RunOptions, from progress: TrainingProgress,
+    communicator: any Communicator
   ) throws(PluginFailure) {
     let path = folder + "/" + RunFolder.manifestName
     guard var object = read(folder) else {
-      return try start(config, folder: folder, options: options)
+      return try start(config, folder: folder, options: options, communicator: communicator)
     }
-    var entry = session(config, options: options)
+    var entry = session(config, options: options, communicator: communicator)
     entry["from_epochs_done"] = progress.epochsDone
     entry["from_batches_done"] = progress.batchesDone
     warnOfChanges(from: object, to: entry, path: path)
@@ -53,7 +55,9 @@ enum RunManifest {
   }
 
   /// The facts of one process's part of the run.
-  private static func session(_ config: RunConfig, options: RunOptions) -> [String: Any] {
+  private static func session(
+    _ config: RunConfig, options: RunOptions, communicator: any Communicator
+  ) -> [String: Any] {
     let sections = [config.model, config.dynamics, config.learner]
     let plugins = sections.map { section -> [String: Any] in
       let plugin = section.plugin
@@ -68,6 +72,7 @@ enum RunManifest {
       "started": ISO8601DateFormatter().string(from: Date()), "command_line": options.commandLine,
       "machine": MachineDescription.current().json, "plugins": plugins,
       "checkpoint_every": options.checkpointEvery ?? 0, "best": options.keepBest ?? false,
+      "ranks": communicator.size, "communicator": communicator.library,
     ]
   }
 
@@ -87,6 +92,13 @@ enum RunManifest {
     }
     let threads = { (object: [String: Any]) in
       (object["machine"] as? [String: Any])?["threads"] as? Int
+    }
+    let ranks = { (object: [String: Any]) in object["ranks"] as? Int ?? 1 }
+    if ranks(first) != ranks(now) {
+      HostLog.warning(
+        "the run started on \(ranks(first)) ranks and resumes on \(ranks(now)); updates summed over "
+          + "another split of each batch round differently (and parallel.continual_reduce: batch "
+          + "averages other shards), so the weights may differ from an uninterrupted run")
     }
     if let old = threads(first), let new = threads(now), old != new {
       HostLog.warning(

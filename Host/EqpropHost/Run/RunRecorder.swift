@@ -3,11 +3,14 @@
 /// Keeps a run folder up to date as training goes: a metrics.jsonl line per window and
 /// epoch, a checkpoint at each epoch's end and every `checkpointEvery` batches, the best
 /// epoch, and the display on stderr. A write that fails, or a divergence, stops the run with
-/// a sentence naming the last complete checkpoint.
+/// a sentence naming the last complete checkpoint. In a data-parallel run every rank keeps
+/// one, so that each takes part in gathering a checkpoint's state, but only rank 0's, the one
+/// with `metrics`, writes.
 final class RunRecorder: TrainingObserver {
   private let folder: String
   private let session: TrainingSession
-  private let metrics: MetricsLog
+  /// Nil on ranks other than 0.
+  private let metrics: MetricsLog?
   private let display: TrainingDisplay
   private let options: RunOptions
   private let batchesPerEpoch: Int
@@ -18,7 +21,7 @@ final class RunRecorder: TrainingObserver {
   private var checkpointsBegun = 0
 
   init(
-    folder: String, session: TrainingSession, metrics: MetricsLog, display: TrainingDisplay,
+    folder: String, session: TrainingSession, metrics: MetricsLog?, display: TrainingDisplay,
     options: RunOptions, batchesPerEpoch: Int, bestTestError: Double?
   ) {
     self.folder = folder
@@ -69,10 +72,12 @@ final class RunRecorder: TrainingObserver {
     checkpointsBegun += 1
     let number = checkpointsBegun
     do {
+      let state = try session.trainingStateTensors()
+      guard let metrics else { return }
       // The lines the checkpoint counts must be on disk before it does.
       try metrics.sync()
       try slot.write(
-        session, progress: progress, batchesPerEpoch: batchesPerEpoch,
+        session, state: state, progress: progress, batchesPerEpoch: batchesPerEpoch,
         metricsOffset: metrics.offset, testError: testError
       ) { step in killIfAsked(.checkpoint(number, step)) }
     } catch {
@@ -84,7 +89,7 @@ final class RunRecorder: TrainingObserver {
 
   private func append(_ line: String) throws(PluginFailure) {
     do {
-      try metrics.append(line)
+      try metrics?.append(line)
     } catch {
       throw stopped(by: error)
     }
@@ -107,7 +112,7 @@ final class RunRecorder: TrainingObserver {
   func stopped(by divergence: Divergence) -> PluginFailure {
     display.clearBar()
     // The line is a courtesy to scripts; failing to write it must not hide the divergence.
-    try? metrics.append(MetricsLine.stopped(divergence))
+    try? metrics?.append(MetricsLine.stopped(divergence))
     let last =
       CheckpointSlot.latest(in: folder).summary.map {
         ": \($0) is the last good checkpoint (`eqprop eval` reads it)"

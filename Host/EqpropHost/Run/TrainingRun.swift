@@ -1,10 +1,12 @@
 /// `eqprop train` minus argument parsing: a run folder taken (locked) and checked, training
 /// from the start or from the folder's latest checkpoint, and the folder kept up to date.
+/// In a data-parallel run (`mpirun -np N eqprop train`) every rank trains and rank 0 alone
+/// touches the folder; a step of the setup that fails on one rank stops them all.
 public final class TrainingRun {
   public let folder: String
   public let job: TrainingJob
-  /// Held until the run object goes away (or the process ends).
-  private let lock: RunLock
+  /// Held until the run object goes away (or the process ends); rank 0's alone.
+  private let lock: RunLock?
   private let options: RunOptions
   private let start: TrainingProgress
   private let metricsOffset: UInt64
@@ -13,7 +15,7 @@ public final class TrainingRun {
   private let bestTestError: Double?
 
   private init(
-    folder: String, job: TrainingJob, lock: RunLock, options: RunOptions, resuming: ResumePoint?
+    folder: String, job: TrainingJob, lock: RunLock?, options: RunOptions, resuming: ResumePoint?
   ) {
     self.folder = folder
     self.job = job
@@ -27,40 +29,53 @@ public final class TrainingRun {
 
   /// A new run of `config` in `folder`; refused while another run holds the folder, or when
   /// a run trained there before.
-  public static func begin(_ config: RunConfig, in folder: String, options: RunOptions)
-    throws(PluginFailure)
-    -> TrainingRun
-  {
-    try RunFolder.create(folder)
-    try RunFolder.checkWritable(folder)
-    let lock = try RunLock(folder: folder)
-    if let existing = RunFolder.existingRun(in: folder) {
-      throw PluginFailure(
-        "\(folder) already holds a run (\(existing)); continue it with `eqprop train --resume \(folder)`, "
-          + "or train into another folder with --out")
+  public static func begin(
+    _ config: RunConfig, in folder: String, options: RunOptions,
+    communicator: any Communicator = SingleProcess()
+  ) throws(PluginFailure) -> TrainingRun {
+    var lock: RunLock?
+    try communicator.onLeader { () throws(PluginFailure) in
+      try RunFolder.create(folder)
+      try RunFolder.checkWritable(folder)
+      lock = try RunLock(folder: folder)
+      if let existing = RunFolder.existingRun(in: folder) {
+        throw PluginFailure(
+          "\(folder) already holds a run (\(existing)); continue it with `eqprop train --resume \(folder)`, "
+            + "or train into another folder with --out")
+      }
     }
-    let job = try TrainingJob(config: config)
+    let job = try communicator.agree { () throws(PluginFailure) in
+      try TrainingJob(config: config, communicator: communicator)
+    }
+    try job.session.adoptLeaderState()
     var resolved = options
     resolved.checkpointEvery = options.checkpointEvery ?? 0
     resolved.keepBest = options.keepBest ?? false
-    try RunFolder.checkSpace(
-      folder, for: DiskSpaceNeed(job.session, keepsBest: resolved.keepBest == true))
-    try RunFolder.saveConfig(config, to: folder)
-    try RunManifest.start(config, folder: folder, options: resolved)
+    try communicator.onLeader { () throws(PluginFailure) in
+      try RunFolder.checkSpace(
+        folder, for: DiskSpaceNeed(job.session, keepsBest: resolved.keepBest == true))
+      try RunFolder.saveConfig(config, to: folder)
+      try RunManifest.start(config, folder: folder, options: resolved, communicator: communicator)
+    }
     return TrainingRun(folder: folder, job: job, lock: lock, options: resolved, resuming: nil)
   }
 
   /// Continues the run in `folder` under `config` (its own, or one the caller checked
   /// against it) from its latest checkpoint, or from the start when it has none. Options
   /// left nil keep the run's earlier choice.
-  public static func resume(_ config: RunConfig, in folder: String, options: RunOptions)
-    throws(PluginFailure)
-    -> TrainingRun
-  {
-    try RunFolder.checkWritable(folder)
-    let lock = try RunLock(folder: folder)
-    RunFolder.removeTemporaryFiles(in: folder)
-    let job = try TrainingJob(config: config)
+  public static func resume(
+    _ config: RunConfig, in folder: String, options: RunOptions,
+    communicator: any Communicator = SingleProcess()
+  ) throws(PluginFailure) -> TrainingRun {
+    var lock: RunLock?
+    try communicator.onLeader { () throws(PluginFailure) in
+      try RunFolder.checkWritable(folder)
+      lock = try RunLock(folder: folder)
+      RunFolder.removeTemporaryFiles(in: folder)
+    }
+    let job = try communicator.agree { () throws(PluginFailure) in
+      try TrainingJob(config: config, communicator: communicator)
+    }
     let trainer = Trainer(session: job.session, train: job.train, test: job.test)
     let point = try ResumePoint.restore(
       job.session, from: folder, batchesPerEpoch: trainer.batchesPerEpoch)
@@ -71,19 +86,28 @@ public final class TrainingRun {
         "\(folder): the run has reached epoch \(reached), beyond the \(config.epochs) asked for; give "
           + "--epochs \(reached) or more")
     }
-    HostLog.notice(
+    if communicator.isLeader {
+      HostLog.notice(
       point.progress == TrainingProgress()
         ? "\(folder): no checkpoint yet; the run starts again from its beginning"
         : "\(folder): resuming after \(point.progress.epochsDone) epochs and \(point.progress.batchesDone) batches"
-    )
-    var resolved = RunManifest.completing(options, from: folder)
-    resolved.checkpointEvery = resolved.checkpointEvery ?? 0
-    resolved.keepBest = resolved.keepBest ?? false
-    var need = DiskSpaceNeed(job.session, keepsBest: resolved.keepBest == true)
-    need.storedBytes = RunFolder.storedCheckpointBytes(in: folder)
-    try RunFolder.checkSpace(folder, for: need)
-    try RunFolder.saveConfig(config, to: folder)
-    try RunManifest.resume(config, folder: folder, options: resolved, from: point.progress)
+      )
+    }
+    // Every rank needs the run's checkpoint choices: each takes part in every checkpoint.
+    var resolved = options
+    try communicator.onLeader { () throws(PluginFailure) in
+      resolved = RunManifest.completing(options, from: folder)
+    }
+    resolved.checkpointEvery = try communicator.broadcastLeader(resolved.checkpointEvery ?? 0)
+    resolved.keepBest = try communicator.broadcastLeader(resolved.keepBest ?? false ? 1 : 0) != 0
+    try communicator.onLeader { () throws(PluginFailure) in
+      var need = DiskSpaceNeed(job.session, keepsBest: resolved.keepBest == true)
+      need.storedBytes = RunFolder.storedCheckpointBytes(in: folder)
+      try RunFolder.checkSpace(folder, for: need)
+      try RunFolder.saveConfig(config, to: folder)
+      try RunManifest.resume(
+        config, folder: folder, options: resolved, from: point.progress, communicator: communicator)
+    }
     return TrainingRun(folder: folder, job: job, lock: lock, options: resolved, resuming: point)
   }
 
@@ -92,15 +116,17 @@ public final class TrainingRun {
   public func run() throws(PluginFailure) -> [EpochReport] {
     let session = job.session
     let trainer = Trainer(session: session, train: job.train, test: job.test)
-    if start.epochsDone == session.config.epochs {
+    if start.epochsDone == session.config.epochs, session.communicator.isLeader {
       HostLog.notice(
         "\(folder): the run has finished its \(start.epochsDone) epochs; give --epochs to train more"
       )
     }
+    let leader = session.communicator.isLeader
     let recorder = RunRecorder(
       folder: folder, session: session,
-      metrics: try MetricsLog(path: folder + "/" + RunFolder.metricsName, keeping: metricsOffset),
-      display: TrainingDisplay(style: options.display, epochs: session.config.epochs),
+      metrics: leader
+        ? try MetricsLog(path: folder + "/" + RunFolder.metricsName, keeping: metricsOffset) : nil,
+      display: TrainingDisplay(style: leader ? options.display : .quiet, epochs: session.config.epochs),
       options: options,
       batchesPerEpoch: trainer.batchesPerEpoch, bestTestError: bestTestError)
     let reports: [EpochReport]
@@ -110,8 +136,10 @@ public final class TrainingRun {
       if let divergence = session.divergence { throw recorder.stopped(by: divergence) }
       throw error
     }
-    try RunFolder.saveWeights(session, to: folder)
-    writePlots()
+    try session.communicator.onLeader { () throws(PluginFailure) in
+      try RunFolder.saveWeights(session, to: folder)
+      writePlots()
+    }
     return earlierReports + reports
   }
 

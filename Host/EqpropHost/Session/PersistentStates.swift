@@ -6,7 +6,8 @@ final class PersistentStates {
   /// a checkpoint saves and restores).
   private(set) var storage: [[UInt8]]
   let exampleCount: Int
-  private let bytesPerExample: [Int]
+  /// Per layer: the bytes of one example's state.
+  let bytesPerExample: [Int]
 
   init(exampleCount: Int, layerSizes: [Int], elementSize: Int) {
     self.exampleCount = exampleCount
@@ -48,5 +49,20 @@ final class PersistentStates {
         }
       }
     }
+  }
+
+  /// Layer `layer`'s stored states of `examples`, back to back.
+  func bytes(layer: Int, of examples: [Int]) -> [UInt8] {
+    let size = bytesPerExample[layer]
+    var result: [UInt8] = []
+    result.reserveCapacity(examples.count * size)
+    for example in examples { result += storage[layer][example * size..<(example + 1) * size] }
+    return result
+  }
+
+  /// Replaces layer `layer`'s stored state of `example` with `bytes` (one example's).
+  func setBytes(layer: Int, example: Int, _ bytes: ArraySlice<UInt8>) {
+    let size = bytesPerExample[layer]
+    storage[layer].replaceSubrange(example * size..<(example + 1) * size, with: bytes)
   }
 }

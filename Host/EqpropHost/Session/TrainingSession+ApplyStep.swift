@@ -3,7 +3,10 @@
 extension TrainingSession {
   /// Whether `applyStep` hands the step to the model: the optimizer keeps no state (so the
   /// step is −η·scale·g whatever came before) and this model instance has apply_step.
-  var fusesSteps: Bool { fusedStepsAllowed && optimizer.keepsNoState && model.appliesSteps }
+  /// Not when each step is summed over ranks first: the sum must exist as a set.
+  var fusesSteps: Bool {
+    fusedStepsAllowed && optimizer.keepsNoState && model.appliesSteps && !reducesEveryStep
+  }
 
   /// θ ← θ − scale·η_group·coeff·Σ_b Δθ(before → after), θ's cached terms brought up to date
   /// (`session->apply_step`, ABI 1.2). Defined as step_update into a zeroed set followed by

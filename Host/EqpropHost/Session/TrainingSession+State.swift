@@ -16,8 +16,9 @@ extension TrainingSession {
 
   /// What a batch changes besides θ and the random stream: the optimizer's velocities
   /// (`optimizer/NAME`, with momentum) and the persistent states (`persistent/LAYER`, one
-  /// row per training example, with a persistent dynamics).
-  func trainingStateTensors() -> [SafetensorsTensor] {
+  /// row per training example, with a persistent dynamics). Collective in a data-parallel
+  /// run: the ranks' shares of the persistent states are gathered.
+  func trainingStateTensors() throws(PluginFailure) -> [SafetensorsTensor] {
     var tensors: [SafetensorsTensor] = []
     if let velocity = optimizer.velocity {
       for (index, parameter) in model.parameters.enumerated() {
@@ -27,13 +28,12 @@ extension TrainingSession {
             shape: parameter.shape.map(Int.init), bytes: velocity.bytes(index)))
       }
     }
-    if let persistent {
+    if let (exampleCount, layers) = try allPersistentStates() {
       for (index, layer) in model.layers.enumerated() {
         tensors.append(
           SafetensorsTensor(
             name: Self.persistentName(layer.name), dtype: storedDType,
-            shape: [persistent.exampleCount] + layer.shape.map(Int.init),
-            bytes: persistent.storage[index]))
+            shape: [exampleCount] + layer.shape.map(Int.init), bytes: layers[index]))
       }
     }
     return tensors
@@ -61,15 +61,28 @@ extension TrainingSession {
         _ = velocity.setBytes(index, bytes)
       }
     }
-    if let persistent {
-      for (index, layer) in model.layers.enumerated() {
-        let bytes = try Self.bytes(
-          of: Self.persistentName(layer.name),
-          shape: [persistent.exampleCount] + layer.shape.map(Int.init),
-          dtype: storedDType, in: file, path: path)
-        _ = persistent.restore(layer: index, bytes)
-      }
+    guard let exampleCount = persistentExampleCount else { return }
+    for (index, layer) in model.layers.enumerated() {
+      let bytes = try Self.bytes(
+        of: Self.persistentName(layer.name), shape: [exampleCount] + layer.shape.map(Int.init),
+        dtype: storedDType, in: file, path: path)
+      _ = persistentShards?.restore(layer: index, bytes) ?? persistent?.restore(layer: index, bytes)
     }
+  }
+
+  /// Training examples with a persistent state; nil without a persistent dynamics.
+  var persistentExampleCount: Int? { persistentShards?.exampleCount ?? persistent?.exampleCount }
+
+  /// Bytes of every training example's persistent states (0 without).
+  var persistentBytes: Int {
+    (persistentExampleCount ?? 0) * model.layers.reduce(0) { $0 + $1.perExample }
+      * (HostMemory.elementSize(config.dtype) ?? 4)
+  }
+
+  /// Every training example's persistent states, per layer; nil without.
+  private func allPersistentStates() throws(PluginFailure) -> (Int, [[UInt8]])? {
+    if let persistentShards { return (persistentShards.exampleCount, try persistentShards.gatherAll()) }
+    return persistent.map { ($0.exampleCount, $0.storage) }
   }
 
   /// The session's random stream as four words (a checkpoint's `rng`).

@@ -14,7 +14,16 @@ public final class TrainingSession {
   let optimizer: Optimizer
   let rng: RandomStream
   let kernel: KernelAccess
-  let persistent: PersistentStates?
+  /// The job this session is one rank of (`SingleProcess` unless launched by mpirun).
+  public let communicator: any Communicator
+  /// How a continual learner's step updates are summed over ranks.
+  let continualReduce: ContinualReduce
+  /// The states relaxations with a persistent start read and write: every training example's
+  /// in one process; in a data-parallel run, the current shard's rows, fetched from
+  /// `persistentShards` at each batch's start.
+  private(set) var persistent: PersistentStates?
+  /// A data-parallel run's persistent states, each rank keeping its share of the examples.
+  let persistentShards: PersistentStateShards?
 
   // The current minibatch.
   private(set) var batchSize = 0
@@ -22,12 +31,18 @@ public final class TrainingSession {
   private var target: TensorSet?
   private var scores: TensorSet?
   private var labels: [Int] = []
+  /// The current batch's examples as `persistent` indexes them.
   private var examples: [Int] = []
+  /// The global batch this rank relaxes a shard of, in a data-parallel run.
+  private(set) var shard: BatchShard?
+  private var globalBatch: [Int] = []
   private var workspace: OpaquePointer?
   private var gradients: TensorSet
   /// The per-step gradient of `applyStep` when the model cannot apply a step itself; made at
   /// the first such step and reused.
   var stepScratch: TensorSet?
+  /// The weighted sum over ranks of a continual learner's update; made at the first such step.
+  var reduceScratch: TensorSet?
   /// apply_step's per-parameter rates, filled in place at each step (no allocation in the loop).
   var stepRates: [Double] = []
   /// Lets `applyStep` use the model's apply_step; tests turn it off to compare with the
@@ -55,9 +70,14 @@ public final class TrainingSession {
   /// the batch's end.
   var stepsAppliedByModel = 0
 
-  /// Creates the instances, allocates θ and initialises it from the seed.
-  public init(config: RunConfig, trainingExamples: Int) throws(PluginFailure) {
+  /// Creates the instances, allocates θ and initialises it from the seed. A rank of a
+  /// data-parallel run calls `adoptLeaderState` next, once every rank has got this far.
+  public init(
+    config: RunConfig, trainingExamples: Int, communicator: any Communicator = SingleProcess()
+  ) throws(PluginFailure) {
     self.config = config
+    self.communicator = communicator
+    continualReduce = config.continualReduce
     model = try ModelBinding(config.model, dtype: config.dtype)
     dynamics = try DynamicsBinding(config.dynamics, model: model)
     learner = try LearnerBinding(config.learner, model: model)
@@ -69,11 +89,18 @@ public final class TrainingSession {
       rates: config.learningRates, momentum: config.momentum,
       groups: model.parameters.map(\.learningRateGroup), shapes: model.parameterShapes,
       dtype: config.dtype)
+    let layerSizes = model.layers.map(\.perExample)
+    let elementSize = HostMemory.elementSize(config.dtype) ?? 4
+    let keepsStates = dynamics.info.persistent != 0
     persistent =
-      dynamics.info.persistent != 0
-      ? PersistentStates(
-        exampleCount: trainingExamples, layerSizes: model.layers.map(\.perExample),
-        elementSize: HostMemory.elementSize(config.dtype) ?? 4)
+      keepsStates && communicator.size == 1
+      ? PersistentStates(exampleCount: trainingExamples, layerSizes: layerSizes, elementSize: elementSize)
+      : nil
+    persistentShards =
+      keepsStates && communicator.size > 1
+      ? PersistentStateShards(
+        exampleCount: trainingExamples, layerSizes: layerSizes, elementSize: elementSize,
+        communicator: communicator)
       : nil
     let sink = ErrorSink()
     let status = model.vtable.init_params(model.instance, parameters.views, parameters.count, rng.pointer, sink.pointer)
@@ -90,11 +117,20 @@ public final class TrainingSession {
   // MARK: Minibatches
 
   /// Loads a minibatch: `fill` writes x [B, input] and the one-hot y [B, classes] (zeroed
-  /// buffers of the session's dtype); then the model caches its input terms.
+  /// buffers of the session's dtype); then the model caches its input terms. In a
+  /// data-parallel run, a training batch's `examples` are this rank's `shard` of `global`,
+  /// and the shard's persistent states are fetched from the ranks that keep them.
   public func beginBatch(
-    examples: [Int], labels: [Int],
+    examples: [Int], labels: [Int], shard: BatchShard? = nil, of global: [Int] = [],
     fill: (_ input: UnsafeMutableRawPointer, _ target: UnsafeMutableRawPointer) -> Void
   ) throws(PluginFailure) {
+    self.shard = shard
+    globalBatch = global
+    var examples = examples
+    if let persistentShards, let shard {
+      persistent = try persistentShards.fetch(global, shard: shard.positions)
+      examples = Array(0..<shard.positions.count)
+    }
     let size = examples.count
     if size != batchSize || input == nil {
       input = try TensorSet(dtype: config.dtype, shapes: [[Int64(size)] + model.inputShape])
@@ -136,11 +172,19 @@ public final class TrainingSession {
     if let divergence { throw PluginFailure(divergence.description) }
     try PluginCall.check(status, sink, learner.plugin, "train_batch (epoch \(epoch + 1), batch \(index + 1))")
     let learnerName = Self.name(learner.plugin)
+    if let persistentShards, let shard, let persistent {
+      try persistentShards.giveBack(globalBatch, shard: shard.positions, rows: persistent)
+    }
     if result.applied == 0 {
+      try sumOverRanks(gradients)
       try optimizer.apply(gradients, to: parameters, scale: 1, kernel: kernel)
       try checkParameters(
         culprit: learnerName,
         event: "with the batch's update (its estimate, applied by the host's optimizer)")
+    } else if isDistributed && !reducesEveryStep {
+      try averageOverRanks()
+      try checkParameters(
+        culprit: learnerName, event: "by the end of the batch (averaged over \(communicator.size) ranks)")
     } else if stepsAppliedByModel > 0 {
       try checkParameters(
         culprit: Self.name(model.plugin),
@@ -353,7 +397,7 @@ public final class TrainingSession {
     -> EQP_Status
   {
     do {
-      try optimizer.apply(grads, to: parameters, scale: scale, kernel: kernel)
+      try optimizer.apply(try updateSummedOverRanks(grads), to: parameters, scale: scale, kernel: kernel)
     } catch {
       return refuse(err, EQP_ERR_INTERNAL, error.message)
     }

@@ -13,13 +13,13 @@ public struct BatchTally: Codable, Sendable, Equatable {
 
   public init() {}
 
-  mutating func add(_ outcome: BatchOutcome, examples: Int, seconds: Double, metrics: MetricSums) {
+  mutating func add(_ report: BatchReport, examples: Int, seconds: Double) {
     batches += 1
     self.examples += examples
-    errors += outcome.errors
-    lossSum += outcome.lossSum
+    errors += report.errors
+    lossSum += report.lossSum
     self.seconds += seconds
-    self.metrics.merge(metrics)
+    metrics.merge(report.metrics)
   }
 
   public var errorRate: Double { Double(errors) / Double(max(examples, 1)) }

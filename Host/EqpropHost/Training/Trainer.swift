@@ -39,7 +39,10 @@ public final class Trainer {
         try observer.batchEnded(progress, window: window, batchesPerEpoch: batches)
       }
       try hooks.afterEpoch()
-      progress.epoch.metrics.merge(session.takeMetrics())
+      progress.epoch.metrics.merge(
+        try BatchReport(lossSum: 0, errors: 0, metrics: session.takeMetrics())
+          .summedOverRanks(session.communicator).metrics)
+      try session.checkReplicasAgree(afterEpoch: progress.epochsDone + 1)
       let evaluation = try evaluate(afterEpoch: progress.epochsDone + 1)
       let tally = progress.epoch
       let report = EpochReport(
@@ -74,7 +77,7 @@ public final class Trainer {
     let measuresUpdate = closesWindow || index + 1 == batches
     let clock = ContinuousClock()
     let start = clock.now
-    try load(batch, from: train, epoch: progress.epochsDone)
+    try loadShard(of: batch, epoch: progress.epochsDone)
     if measuresUpdate { try meter.snapshot(session) }
     let outcome = try session.trainBatch(epoch: progress.epochsDone, index: index)
     var metrics = MetricSums()
@@ -86,11 +89,13 @@ public final class Trainer {
     }
     try hooks.afterBatch(index)
     metrics.merge(session.takeMetrics())
+    let report = try BatchReport(lossSum: outcome.lossSum, errors: outcome.errors, metrics: metrics)
+      .summedOverRanks(session.communicator)
     let elapsed = clock.now - start
     let seconds =
       Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    progress.epoch.add(outcome, examples: batch.count, seconds: seconds, metrics: metrics)
-    progress.window.add(outcome, examples: batch.count, seconds: seconds, metrics: metrics)
+    progress.epoch.add(report, examples: batch.count, seconds: seconds)
+    progress.window.add(report, examples: batch.count, seconds: seconds)
     progress.batchesDone += 1
     guard closesWindow else { return nil }
     defer { progress.window = BatchTally() }
@@ -100,28 +105,46 @@ public final class Trainer {
   }
 
   /// Test error and mean loss of the current θ; `epoch`, the epoch this evaluation ends,
-  /// is named if the states diverge.
+  /// is named if the states diverge. In a data-parallel run each rank evaluates its share of
+  /// the test set (a free phase from zero depends on nothing else) and the sums are added.
   public func evaluate(afterEpoch epoch: Int? = nil) throws(PluginFailure) -> (
     error: Double, loss: Double
   ) {
+    let communicator = session.communicator
+    let mine = BatchShard(globalCount: test.count, rank: communicator.rank, size: communicator.size)
     var errors: Int64 = 0
     var loss = 0.0
     let size = session.config.testBatchSize
-    for begin in stride(from: 0, to: test.count, by: size) {
-      let batch = Array(begin..<min(begin + size, test.count))
-      session.stage = epoch.map { .evaluation(epoch: $0, batch: begin / size + 1) }
+    for begin in stride(from: mine.positions.lowerBound, to: mine.positions.upperBound, by: size) {
+      let batch = Array(begin..<min(begin + size, mine.positions.upperBound))
+      session.stage = epoch.map { .evaluation(epoch: $0, batch: (begin - mine.positions.lowerBound) / size + 1) }
       try load(batch[...], from: test, epoch: 0)
       let outcome = try session.evaluateBatch()
       errors += outcome.errors
       loss += outcome.lossSum
     }
-    return (Double(errors) / Double(max(test.count, 1)), loss / Double(max(test.count, 1)))
+    let sums = try communicator.sum([Double(errors), loss])
+    return (sums[0] / Double(max(test.count, 1)), sums[1] / Double(max(test.count, 1)))
   }
 
-  private func load(_ batch: ArraySlice<Int>, from source: ExampleSource, epoch: Int) throws(PluginFailure) {
+  /// Loads this rank's shard of the training batch `batch` (all of it in one process).
+  private func loadShard(of batch: ArraySlice<Int>, epoch: Int) throws(PluginFailure) {
+    let communicator = session.communicator
+    guard communicator.size > 1 else { return try load(batch, from: train, epoch: epoch) }
+    let shard = BatchShard(globalCount: batch.count, rank: communicator.rank, size: communicator.size)
+    let mine = batch[(batch.startIndex + shard.positions.lowerBound)..<(batch.startIndex + shard.positions.upperBound)]
+    try load(mine, from: train, epoch: epoch, shard: shard, of: Array(batch))
+  }
+
+  private func load(
+    _ batch: ArraySlice<Int>, from source: ExampleSource, epoch: Int, shard: BatchShard? = nil,
+    of global: [Int] = []
+  ) throws(PluginFailure) {
     let dtype = session.config.dtype
     let classes = session.model.classCount
-    try session.beginBatch(examples: Array(batch), labels: batch.map(source.label)) { input, target in
+    try session.beginBatch(
+      examples: Array(batch), labels: batch.map(source.label), shard: shard, of: global
+    ) { input, target in
       source.fill(batch, epoch: epoch, input: input, target: target, dtype: dtype, classes: classes)
     }
   }

@@ -7,11 +7,17 @@ public struct TrainingJob {
   public let test: ImageExamples
   public let session: TrainingSession
 
-  public init(config: RunConfig) throws(PluginFailure) {
+  /// The job of one process, or of one rank of a data-parallel run over `communicator`.
+  public init(config: RunConfig, communicator: any Communicator = SingleProcess())
+    throws(PluginFailure)
+  {
     self.config = config
     train = try ImageExamples.load(.train, of: config)
     test = try ImageExamples.load(.test, of: config)
-    session = try TrainingSession(config: config, trainingExamples: train.count)
+    try BatchShard.checkEveryBatchSplits(
+      examples: train.count, batchSize: config.batchSize, ranks: communicator.size)
+    session = try TrainingSession(
+      config: config, trainingExamples: train.count, communicator: communicator)
     try train.checkInput(of: session.model)
   }
 
