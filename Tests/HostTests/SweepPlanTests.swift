@@ -77,4 +77,22 @@ final class SweepPlanTests: XCTestCase {
     }
     XCTAssertFalse(FileManager.default.fileExists(atPath: sweep.out))
   }
+
+  /// OUT/sweep.yaml runs the same sweep again from anywhere.
+  func testTheRecordReadsBackAsTheSameSweep() throws {
+    let sweep = try TinySweep(sweep: twoKeys)
+    let file = try SweepFile.load(file: sweep.sweepPath)
+      .adding([ConfigSetting(parsing: "training.epochs=3")], data: RepositoryPaths.mnist)
+    let plan = try SweepPlan(file, catalog: TinySweep.catalog)
+    try plan.writeRecord()
+    let text = try String(contentsOfFile: sweep.out + "/" + SweepFolder.sweepName, encoding: .utf8)
+    XCTAssertTrue(text.contains("#   4: optimizer.lr=[0.2, 0.1], learner.beta=1.0\n"), text)
+    XCTAssertTrue(text.contains("set:\n  training.epochs: 3\n  data.dir: "), text)
+    let again = try SweepPlan(
+      SweepFile.load(file: sweep.out + "/sweep.yaml"), catalog: TinySweep.catalog)
+    XCTAssertEqual(again.runs.map(\.folder), plan.runs.map(\.folder))
+    for (a, b) in zip(again.runs, plan.runs) {
+      XCTAssertEqual(a.config.resolvedText, b.config.resolvedText)
+    }
+  }
 }
