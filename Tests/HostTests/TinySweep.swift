@@ -44,4 +44,43 @@ struct TinySweep {
   func plan() throws -> SweepPlan {
     try SweepPlan(SweepFile.load(file: sweepPath), catalog: Self.catalog)
   }
+
+  /// The sweep on rank `communicator.rank`, its announced lines collected in `lines`.
+  func run(
+    _ plan: SweepPlan, on communicator: any Communicator = SingleProcess(),
+    lines: Lines = Lines()
+  ) throws -> SweepSummary? {
+    try SweepRunner(
+      plan: plan, communicator: communicator, catalog: Self.catalog, commandLine: ["test"]
+    ) { lines.all.append($0) }
+    .run(command: "eqprop sweep sweep.yaml")
+  }
+
+  /// The lines a runner announced.
+  final class Lines {
+    var all: [String] = []
+  }
+
+  /// `eqprop ARGUMENTS` on one kernel thread.
+  func eqprop(_ arguments: [String]) throws -> ProcessRunner.Result {
+    var environment = ProcessInfo.processInfo.environment
+    environment["EQPROP_THREADS"] = "1"
+    return try ProcessRunner.run(
+      RepositoryPaths.binaryFolder + "/eqprop", arguments, environment: environment)
+  }
+
+  /// The lines of the out folder's summary.jsonl, parsed.
+  func summaryLines() throws -> [[String: Any]] {
+    let text = try String(contentsOfFile: out + "/" + SweepFolder.summaryName, encoding: .utf8)
+    return try text.split(separator: "\n").map { line in
+      try XCTUnwrap(
+        JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
+    }
+  }
+
+  /// When run `name`'s weights were last written.
+  func weightsDate(_ name: String) throws -> Date? {
+    try FileManager.default.attributesOfItem(
+      atPath: out + "/" + name + "/" + RunFolder.weightsName)[.modificationDate] as? Date
+  }
 }
