@@ -86,6 +86,36 @@ final class SweepRunTests: XCTestCase {
     XCTAssertEqual(second.jsonLines, summary.jsonLines)
   }
 
+  /// A run that cannot go on is recorded with its message and the others still train; the
+  /// command prints the table and exits 1.
+  func testAFailedRunIsCountedAndTheSweepGoesOn() throws {
+    let sweep = try TinySweep()
+    let plan = try sweep.plan()
+    // Folder 0-seed2 already holds a run of another β.
+    let foreign = plan.runs[1].folder
+    try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+    try plan.runs[3].config.resolvedText.write(
+      toFile: foreign + "/" + RunFolder.configName, atomically: true, encoding: .utf8)
+    try "{}".write(
+      toFile: foreign + "/" + RunFolder.manifestName, atomically: true, encoding: .utf8)
+
+    let result = try sweep.eqprop(["sweep", sweep.sweepPath, "--quiet"])
+    XCTAssertEqual(result.status, 1, result.standardError)
+    XCTAssertTrue(result.standardOutput.contains("| 0.5 | 1 (1 failed) | "), result.standardOutput)
+    XCTAssertTrue(
+      result.standardOutput.contains("Made by `eqprop sweep \(sweep.sweepPath) --quiet`"))
+    XCTAssertTrue(
+      result.standardError.hasSuffix(
+        "error: 1 of 4 runs failed; their messages are in \(sweep.out)/summary.jsonl\n"),
+      result.standardError)
+    let failures = try XCTUnwrap(sweep.summaryLines().first?["failures"] as? [[String: Any]])
+    XCTAssertEqual(
+      failures.first?["message"] as? String,
+      "\(foreign) holds a run of another config (learner.beta is 1.0 there, 0.5 in the sweep); "
+        + "move the folder away, or give the sweep another out")
+    XCTAssertEqual(try sweep.summaryLines()[1]["finished"] as? Int, 2)
+  }
+
   /// Two ranks, one after the other: rank 1 trains runs 1 and 3 and sends their outcomes;
   /// rank 0 trains runs 0 and 2 and writes the summary of all four, reading nothing of rank
   /// 1's folders (removed before it runs: no shared file system is needed).
