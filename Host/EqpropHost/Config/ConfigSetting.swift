@@ -33,10 +33,16 @@ public struct ConfigSetting: Equatable, Sendable, CustomStringConvertible {
 
   /// A value a dedicated option (`--epochs`) sets at `keys`, named by it in messages.
   init(_ keys: [String], _ value: ConfigValue, option: String) {
-    path = ConfigKeyPath(keys.map { .key($0) })
+    self.init(ConfigKeyPath(keys.map { .key($0) }), value, source: option)
+  }
+
+  /// A value set at `path` by something other than `--set` (a sweep file's `set:` or
+  /// `grid:`), named `source` in messages.
+  init(_ path: ConfigKeyPath, _ value: ConfigValue, source: String) {
+    self.path = path
     self.value = value
     argument = "\(path)=\(value.flowText)"
-    description = option
+    description = source
   }
 
   /// `root` with this setting's value at its path. Maps on the way are made when absent (the

@@ -67,6 +67,14 @@ enum MetricsLine {
       examplesPerSecond: number("examples_per_second"), metrics: metrics)
   }
 
+  /// The message of a `stopped` line; nil for a line of another kind.
+  static func stoppedMessage(_ line: Substring) -> String? {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+      object["kind"] as? String == "stopped"
+    else { return nil }
+    return object["message"] as? String ?? "no message"
+  }
+
   private static func metrics(_ values: [String: Double]) -> String {
     JSONText.object(values.sorted { $0.key < $1.key }.map { ($0.key, JSONText.number($0.value)) })
   }
