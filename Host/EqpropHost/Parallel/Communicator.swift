@@ -32,21 +32,21 @@ extension Communicator {
   /// Element-wise sums over ranks of `values`.
   public func sum(_ values: [Double]) throws(PluginFailure) -> [Double] {
     var result = values
-    try result.withUnsafeMutableBytes { (buffer) throws(PluginFailure) in
+    try result.withUnsafeMutableBufferPointer { (buffer) throws(PluginFailure) in
       guard let base = buffer.baseAddress else { return }
-      try allreduceSum(base, count: values.count, dtype: UInt32(EQP_DTYPE_F64))
+      try allreduceSum(base, count: buffer.count, dtype: UInt32(EQP_DTYPE_F64))
     }
     return result
   }
 
   /// Rank `root`'s bytes on every rank (their count need not be known elsewhere).
   public func broadcast(_ bytes: [UInt8], root: Int = 0) throws(PluginFailure) -> [UInt8] {
-    var count = [Int64(bytes.count)]
-    try count.withUnsafeMutableBytes { (buffer) throws(PluginFailure) in
-      try broadcast(buffer.baseAddress!, bytes: 8, root: root)
+    var count = Int64(bytes.count)
+    try withUnsafeMutablePointer(to: &count) { (pointer) throws(PluginFailure) in
+      try broadcast(pointer, bytes: 8, root: root)
     }
-    var result = rank == root ? bytes : [UInt8](repeating: 0, count: Int(count[0]))
-    try result.withUnsafeMutableBytes { (buffer) throws(PluginFailure) in
+    var result = rank == root ? bytes : [UInt8](repeating: 0, count: Int(count))
+    try result.withUnsafeMutableBufferPointer { (buffer) throws(PluginFailure) in
       guard let base = buffer.baseAddress else { return }
       try broadcast(base, bytes: buffer.count, root: root)
     }
@@ -57,13 +57,13 @@ extension Communicator {
   public func allgather(_ bytes: [UInt8]) throws(PluginFailure) -> [[UInt8]] {
     let counts = try allgatherCounts(bytes.count)
     var joined = [UInt8](repeating: 0, count: counts.reduce(0, +))
-    try bytes.withUnsafeBytes { (send) throws(PluginFailure) in
-      try joined.withUnsafeMutableBytes { (recv) throws(PluginFailure) in
+    try bytes.withUnsafeBufferPointer { (send) throws(PluginFailure) in
+      try joined.withUnsafeMutableBufferPointer { (recv) throws(PluginFailure) in
         // A zero-length array may have no address; the call still has to be made.
         var empty: UInt8 = 0
         try withUnsafeMutablePointer(to: &empty) { (spare) throws(PluginFailure) in
           try allgather(
-            send.baseAddress ?? UnsafeRawPointer(spare), into: recv.baseAddress ?? UnsafeMutableRawPointer(spare),
+            send.baseAddress ?? UnsafePointer(spare), into: recv.baseAddress ?? spare,
             counts: counts)
         }
       }
@@ -81,10 +81,10 @@ extension Communicator {
   private func allgatherCounts(_ count: Int) throws(PluginFailure) -> [Int] {
     var mine = Int64(count)
     var all = [Int64](repeating: 0, count: size)
-    try withUnsafeBytes(of: &mine) { (send) throws(PluginFailure) in
-      try all.withUnsafeMutableBytes { (recv) throws(PluginFailure) in
-        try allgather(
-          send.baseAddress!, into: recv.baseAddress!, counts: [Int](repeating: 8, count: size))
+    try withUnsafePointer(to: &mine) { (send) throws(PluginFailure) in
+      try all.withUnsafeMutableBufferPointer { (recv) throws(PluginFailure) in
+        guard let base = recv.baseAddress else { return }
+        try allgather(send, into: base, counts: [Int](repeating: 8, count: size))
       }
     }
     return all.map { Int($0) }
