@@ -58,6 +58,17 @@ public enum CPluginBuilder {
       defines: defines)
   }
 
+  /// The communicator fixture (Tests/Fixtures/plugins/communicator_plugin.c): communicator
+  /// "fake", a job of one process, changed by `defines`.
+  @discardableResult
+  public static func communicatorFixture(_ defines: [String] = [], into folder: String) throws
+    -> String
+  {
+    try build(
+      source: RepositoryPaths.fixtures + "/plugins/communicator_plugin.c", name: "communicator",
+      into: folder, defines: defines)
+  }
+
   /// The extension-function fixture (Tests/Fixtures/plugins/extension_plugin.c): learner
   /// "ext", one function per signature letter.
   @discardableResult
