@@ -10,6 +10,6 @@ struct Eqprop: ParsableCommand {
     version: EqpropVersion.current,
     subcommands: [
       TrainCommand.self, EvalCommand.self, PlotCommand.self, CheckCommand.self, ConfigCommand.self,
-      CallCommand.self, BenchCommand.self, PluginsCommand.self,
+      CallCommand.self, BenchCommand.self, PluginsCommand.self, CommunicatorCommand.self,
     ])
 }
