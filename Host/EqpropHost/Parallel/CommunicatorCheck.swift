@@ -23,6 +23,8 @@ public enum CommunicatorCheck {
     try checkSameBits(communicator)
     for bytes in broadcastSizes { try checkBroadcast(communicator, bytes: bytes) }
     try checkAllgather(communicator)
+    // Last: rank 0 passes it only once every rank has passed every check, so its line speaks
+    // for all (a rank that saw a wrong value aborts the job instead of reaching it).
     try communicator.barrier()
     let ranks = communicator.size == 1 ? "1 rank" : "\(communicator.size) ranks"
     let carrier =
@@ -40,7 +42,7 @@ public enum CommunicatorCheck {
   }
 
   /// Rank r contributes r + 1 in every element; each sum is size(size + 1)/2, exact in every
-  /// dtype (in f32 up to 5792 ranks).
+  /// dtype up to 5792 ranks. Beyond, f32 cannot hold it and skips the check (on every rank).
   private static func checkSum<T: Numeric & CustomStringConvertible>(
     _ c: any Communicator, _ type: T.Type, _ dtype: UInt32, count: Int
   ) throws(PluginFailure) {

@@ -231,16 +231,16 @@ static EQP_Status communicator_allgather(EQP_CommunicatorInstance *c, const void
   for (int r = 0; r < c->size; r++) {
     if (counts[r] < 0)
       return refuse(err, EQP_ERR_INVALID_ARGUMENT, "allgather: a count is negative");
-    c->displacements[r] = (int)total;
-    c->counts[r] = (int)counts[r];
-    total += counts[r];
-    if (total > INT_MAX) {
+    if (counts[r] > INT_MAX - total) {
       char message[200];
       snprintf(message, sizeof message,
                "allgather: more than %d bytes in all, beyond MPI's int counts; gather in parts",
                INT_MAX);
       return refuse(err, EQP_ERR_UNSUPPORTED, message);
     }
+    c->displacements[r] = (int)total;
+    c->counts[r] = (int)counts[r];
+    total += counts[r];
   }
   if ((send == NULL && counts[c->rank] > 0) || (recv == NULL && total > 0))
     return refuse(err, EQP_ERR_INVALID_ARGUMENT, "allgather: send or recv is NULL");
