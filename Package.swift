@@ -25,6 +25,7 @@ let package = Package(
     .library(name: "eqprop_rbp", type: .dynamic, targets: ["RBPLearner"]),
     .library(name: "eqprop_cep", type: .dynamic, targets: ["CEPLearner"]),
     .library(name: "eqprop_vf", type: .dynamic, targets: ["VectorFieldModel"]),
+    .library(name: "eqprop_mpi", type: .dynamic, targets: ["MPICommunicator"]),
     // The Swift examples of docs/PLUGINS.md, one of each kind.
     .library(name: "eqprop_example_energy", type: .dynamic, targets: ["ExampleEnergyModel"]),
     .library(name: "eqprop_example_fixed_point", type: .dynamic, targets: ["ExampleFixedPointDynamics"]),
@@ -107,6 +108,17 @@ let package = Package(
     .target(
       name: "DiscreteDynamics", dependencies: ["CEqprop", "EqpropPluginSDK"],
       path: "Plugins/Dynamics/Discrete", linkerSettings: pluginLinkerSettings),
+
+    // MARK: Communicators (ABI 1.3)
+    // MPI implementations are not ABI-compatible with each other, so MPI lives in a C plugin a
+    // cluster rebuilds with its own mpicc, and the host never links it. Without libopenmpi-dev
+    // the plugin still builds, and its create says what to install.
+    .systemLibrary(
+      name: "COpenMPI", path: "Plugins/Communicators/COpenMPI", pkgConfig: "ompi-c",
+      providers: [.apt(["libopenmpi-dev"])]),
+    .target(
+      name: "MPICommunicator", dependencies: ["CEqprop", "COpenMPI"],
+      path: "Plugins/Communicators/MPI", linkerSettings: pluginLinkerSettings),
 
     // MARK: Example plugins for authors (docs/PLUGINS.md), built and tested like the shipped ones
     .target(

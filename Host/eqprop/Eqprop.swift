@@ -9,7 +9,8 @@ struct Eqprop: ParsableCommand {
     abstract: "Equilibrium Propagation research host: loads model, dynamics and learner plugins.",
     version: EqpropVersion.current,
     subcommands: [
-      TrainCommand.self, SweepCommand.self, EvalCommand.self, PlotCommand.self, CheckCommand.self, ConfigCommand.self,
-      CallCommand.self, BenchCommand.self, PluginsCommand.self,
+      TrainCommand.self, SweepCommand.self, EvalCommand.self, PlotCommand.self, CheckCommand.self,
+      ConfigCommand.self, CallCommand.self, BenchCommand.self, PluginsCommand.self,
+      CommunicatorCommand.self,
     ])
 }

@@ -57,8 +57,13 @@ final class HeaderTests: XCTestCase {
     XCTAssertEqual(result.status, 0, result.standardError)
   }
 
+  func testReleasedOneThreeLayoutIsUnchanged() throws {
+    let result = try compileFrozenLayout(release: "1.3", includeFolder: RepositoryPaths.includeFolder)
+    XCTAssertEqual(result.status, 0, result.standardError)
+  }
+
   func testReleasedHeaderFixturesStillCompile() throws {
-    for release in ["1.0", "1.1", "1.2"] {
+    for release in ["1.0", "1.1", "1.2", "1.3"] {
       let result = try compileFrozenLayout(
         release: release, includeFolder: RepositoryPaths.fixtures + "/abi-\(release)")
       XCTAssertEqual(result.status, 0, "\(release): \(result.standardError)")
@@ -79,5 +84,13 @@ final class HeaderTests: XCTestCase {
       release: "1.2", includeFolder: RepositoryPaths.fixtures + "/abi-1.1")
     XCTAssertNotEqual(result.status, 0)
     XCTAssertTrue(result.standardError.contains("apply_step"), result.standardError)
+  }
+
+  /// 1.3's layout names the communicator structs the 1.2 header does not have.
+  func testOneThreeLayoutFailsAgainstTheOneTwoHeader() throws {
+    let result = try compileFrozenLayout(
+      release: "1.3", includeFolder: RepositoryPaths.fixtures + "/abi-1.2")
+    XCTAssertNotEqual(result.status, 0)
+    XCTAssertTrue(result.standardError.contains("EQP_Communicator"), result.standardError)
   }
 }

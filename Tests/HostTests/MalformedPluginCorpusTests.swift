@@ -16,6 +16,8 @@ final class MalformedPluginCorpusTests: XCTestCase {
     case learner([String])
     /// Tests/Fixtures/plugins/faulty_model.c: model "faulty".
     case model([String])
+    /// Tests/Fixtures/plugins/communicator_plugin.c: communicator "fake".
+    case communicator([String])
     /// The valid learner fixture twice in one folder, as liba_fixture.so and libb_fixture.so.
     case learnerTwice
     /// A text file named like a library.
@@ -101,6 +103,10 @@ final class MalformedPluginCorpusTests: XCTestCase {
       name: "NULL required function of a learner", build: .learner(["FIXTURE_NULL_TRAIN_BATCH"]),
       stage: .listing, plugin: "fixture",
       saying: ["EQP_LearnerVTable.train_batch is NULL, but every learner must provide it"]),
+    Case(
+      name: "NULL required function of a communicator",
+      build: .communicator(["COMMUNICATOR_NULL_ALLGATHER"]), stage: .listing, plugin: "fake",
+      saying: ["EQP_CommunicatorVTable.allgather is NULL, but every communicator must provide it"]),
     Case(
       name: "capability without its function", build: .learner(["FIXTURE_DYNAMICS_CAP_LIE"]),
       stage: .listing, plugin: "liar",
@@ -197,6 +203,8 @@ final class MalformedPluginCorpusTests: XCTestCase {
     switch build {
     case .learner(let defines): return [try CPluginBuilder.fixture(defines, into: folder)]
     case .model(let defines): return [try CPluginBuilder.faultyModel(defines, into: folder)]
+    case .communicator(let defines):
+      return [try CPluginBuilder.communicatorFixture(defines, into: folder)]
     case .learnerTwice:
       return try ["a_fixture", "b_fixture"].map {
         try CPluginBuilder.fixture(name: $0, into: folder)

@@ -51,6 +51,15 @@ final class PluginCompatibilityTests: XCTestCase {
     XCTAssertEqual(catalog.plugins.first?.library.abiMinor, 2)
   }
 
+  func testPluginBuiltAgainstTheReleasedOneThreeHeaderLoads() throws {
+    let folder = try CPluginBuilder.temporaryFolder()
+    try CPluginBuilder.fixture(
+      into: folder, includeFolder: RepositoryPaths.fixtures + "/abi-1.3")
+    let catalog = PluginCatalog.load(PluginSearchPath(folders: [folder]))
+    XCTAssertEqual(catalog.refusals, [])
+    XCTAssertEqual(catalog.plugins.first?.library.abiMinor, 3)
+  }
+
   func testPluginOneMinorAheadUsingOnlyWhatTheHostHasLoads() throws {
     let folder = try CPluginBuilder.temporaryFolder()
     try CPluginBuilder.fixture(["FIXTURE_MINOR_AHEAD"], into: folder)

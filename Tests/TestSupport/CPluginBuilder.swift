@@ -17,10 +17,23 @@ public enum CPluginBuilder {
     source: String, name: String, into folder: String, defines: [String] = [],
     includeFolder: String = RepositoryPaths.includeFolder, libraries: [String] = []
   ) throws -> String {
+    try build(
+      sources: [source], name: name, into: folder, defines: defines,
+      includeFolders: [includeFolder], libraries: libraries)
+  }
+
+  /// `build(source:)` for a plugin of several files and include folders, with `flags` (such
+  /// as pkg-config's) before the sources.
+  @discardableResult
+  public static func build(
+    sources: [String], name: String, into folder: String, defines: [String] = [],
+    includeFolders: [String], flags: [String] = [], libraries: [String] = []
+  ) throws -> String {
     let output = "\(folder)/lib\(name).so"
     let arguments =
-      ["-shared", "-fPIC", "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", includeFolder]
-      + defines.map { "-D\($0)" } + [source] + libraries.map { "-l\($0)" } + ["-o", output]
+      ["-shared", "-fPIC", "-std=c11", "-Wall", "-Wextra", "-Werror"]
+      + includeFolders.flatMap { ["-I", $0] } + defines.map { "-D\($0)" } + flags + sources
+      + libraries.map { "-l\($0)" } + ["-o", output]
     let result = try ProcessRunner.run("/usr/bin/env", ["cc"] + arguments)
     guard result.status == 0 else {
       throw BuildFailure(message: "cc \(arguments.joined(separator: " ")) failed:\n\(result.standardError)")
@@ -56,6 +69,30 @@ public enum CPluginBuilder {
     try build(
       source: RepositoryPaths.fixtures + "/plugins/faulty_model.c", name: "faulty", into: folder,
       defines: defines)
+  }
+
+  /// The communicator fixture (Tests/Fixtures/plugins/communicator_plugin.c): communicator
+  /// "fake", a job of one process, changed by `defines`.
+  @discardableResult
+  public static func communicatorFixture(_ defines: [String] = [], into folder: String) throws
+    -> String
+  {
+    try build(
+      source: RepositoryPaths.fixtures + "/plugins/communicator_plugin.c", name: "communicator",
+      into: folder, defines: defines)
+  }
+
+  /// The shipped `mpi` communicator (Plugins/Communicators/MPI) built with plain `cc` and
+  /// `flags`: without pkg-config's MPI flags it is the build of a machine without MPI.
+  @discardableResult
+  public static func mpiCommunicator(
+    _ defines: [String] = [], flags: [String] = [], into folder: String
+  ) throws -> String {
+    let plugin = RepositoryPaths.root + "/Plugins/Communicators/MPI"
+    return try build(
+      sources: ["mpi_library.c", "mpi_communicator.c", "mpi_missing.c"].map { plugin + "/" + $0 },
+      name: "eqprop_mpi", into: folder, defines: defines,
+      includeFolders: [RepositoryPaths.includeFolder, plugin + "/include"], flags: flags)
   }
 
   /// The extension-function fixture (Tests/Fixtures/plugins/extension_plugin.c): learner

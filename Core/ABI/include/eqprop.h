@@ -1,8 +1,8 @@
 /*
- * eqprop.h — the eqprop plugin ABI, version 1.2.
+ * eqprop.h — the eqprop plugin ABI, version 1.3.
  *
  * This header is the whole contract between the `eqprop` host and its plugins (models,
- * dynamics, learners). A plugin written in C builds against it alone:
+ * dynamics, learners, communicators). A plugin written in C builds against it alone:
  *
  *     cc -shared -fPIC -std=c11 -I Core/ABI/include my_plugin.c -o libmy_plugin.so
  *

@@ -153,8 +153,8 @@ struct LibraryValidator {
       return .failure(
         refuse(
           id,
-          "has kind \(descriptor.kind), unknown to this host (1 model, 2 dynamics, 3 learner; "
-            + "a newer eqprop may know it)"))
+          "has kind \(descriptor.kind), unknown to this host (1 model, 2 dynamics, 3 learner, "
+            + "4 communicator; a newer eqprop may know it)"))
     }
     guard let version = string(descriptor.version) else {
       return .failure(refuse(id, "EQP_PluginDescriptor.version is NULL"))

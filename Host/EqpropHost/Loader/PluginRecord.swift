@@ -5,12 +5,15 @@ public enum PluginKind: UInt32, Sendable, CaseIterable, Comparable {
   case model = 1
   case dynamics = 2
   case learner = 3
+  /// ABI 1.3: joins the processes of a launcher's job (`EQP_CommunicatorVTable`).
+  case communicator = 4
 
   public var name: String {
     switch self {
     case .model: return "model"
     case .dynamics: return "dynamics"
     case .learner: return "learner"
+    case .communicator: return "communicator"
     }
   }
 
@@ -36,6 +39,8 @@ public enum PluginKind: UInt32, Sendable, CaseIterable, Comparable {
         (UInt64(EQP_LEARNER_CAP_CONTINUAL), "continual"),
         (UInt64(EQP_LEARNER_CAP_NEEDS_VJP), "needs_vjp"), (UInt64(EQP_LEARNER_CAP_F64), "f64"),
       ]
+    case .communicator:
+      return []
     }
   }
 
@@ -67,6 +72,7 @@ enum PluginVTable {
   case model(EQP_ModelVTable)
   case dynamics(EQP_DynamicsVTable)
   case learner(EQP_LearnerVTable)
+  case communicator(EQP_CommunicatorVTable)
 }
 
 /// A validated plugin: what `eqprop plugins` lists and what sessions instantiate.

@@ -56,14 +56,31 @@ struct VTableValidator {
         ("train_batch", table.train_batch != nil),
       ]
       return check("EQP_LearnerVTable", required, []).map { .learner(table) }
+    case .communicator:
+      let raw = ForeignStruct<EQP_CommunicatorVTable>(pointer)
+      if let problem = checkSize(
+        raw.size, minimum: Int(EQP_CommunicatorVTable_MIN_SIZE), "EQP_CommunicatorVTable",
+        through: "abort", since: "1.3")
+      {
+        return .failure(VTableProblem(reason: problem))
+      }
+      let table = raw.zeroExtendedCopy(EQP_CommunicatorVTable())
+      let required: [(String, Bool)] = [
+        ("create", table.create != nil), ("destroy", table.destroy != nil),
+        ("info", table.info != nil), ("allreduce_sum", table.allreduce_sum != nil),
+        ("broadcast", table.broadcast != nil), ("allgather", table.allgather != nil),
+        ("barrier", table.barrier != nil), ("abort", table.abort != nil),
+      ]
+      return check("EQP_CommunicatorVTable", required, []).map { .communicator(table) }
     }
   }
 
-  private func checkSize(_ size: Int, minimum: Int, _ type: String, through field: String)
-    -> String?
-  {
+  /// `since`: the ABI version that introduced the table, whose minimum applies.
+  private func checkSize(
+    _ size: Int, minimum: Int, _ type: String, through field: String, since: String = "1.0"
+  ) -> String? {
     guard size < minimum else { return nil }
-    return "\(type).struct_size is \(size), below the \(minimum) bytes ABI 1.0 requires "
+    return "\(type).struct_size is \(size), below the \(minimum) bytes ABI \(since) requires "
       + "(through \(field))"
   }
 

@@ -23,9 +23,15 @@ public protocol Communicator: AnyObject {
   /// Ends every process of the job with `code`: after an error on one rank, the others would
   /// otherwise wait forever in their next collective.
   func abort(code: Int32) -> Never
+  /// Leaves the job (MPI_Finalize), after this process's last collective; later calls do
+  /// nothing. Commands call it once, at the end.
+  func close()
 }
 
 extension Communicator {
+  /// Nothing to leave: a job of one process, or one that needs no goodbye.
+  public func close() {}
+
   /// Whether this process writes the run folder, the metrics and the checkpoints.
   public var isLeader: Bool { rank == 0 }
 
