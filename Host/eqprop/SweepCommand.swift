@@ -38,13 +38,22 @@ struct SweepCommand: ParsableCommand {
   @OptionGroup(title: "Plugins")
   var plugins: PluginSearchOptions
 
+  @OptionGroup(title: "Communicator")
+  var communicator: CommunicatorOptions
+
   func run() throws {
     _ = HostLog.setLevel(named: quiet ? "error" : "notice")
     let catalog = plugins.catalog
     for notice in catalog.notices { HostLog.notice(notice) }
     // Each run's own notices (plots written, resuming) would bury the sweep's lines.
     _ = HostLog.setLevel(named: quiet ? "error" : "warning")
-    let communicator: any Communicator = SingleProcess()
+    let communicator: any Communicator
+    do {
+      communicator = try Communicators.open(self.communicator.choice, catalog: catalog)
+    } catch {
+      FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+      throw ExitCode(1)
+    }
     let command = (["eqprop"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
     let summary: SweepSummary?
     do {
@@ -59,6 +68,7 @@ struct SweepCommand: ParsableCommand {
         if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
       }
       summary = try runner.run(command: command)
+      communicator.close()
     } catch {
       FileHandle.standardError.write(Data("error: \(error)\n".utf8))
       // The other ranks would wait forever in the sweep's allgather.

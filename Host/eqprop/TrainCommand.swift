@@ -74,6 +74,9 @@ struct TrainCommand: ParsableCommand {
   @OptionGroup(title: "Plugins")
   var plugins: PluginSearchOptions
 
+  @OptionGroup(title: "Communicator")
+  var communicator: CommunicatorOptions
+
   @Flag(help: "End stdout with a JSON summary.")
   var json = false
 
@@ -138,21 +141,36 @@ struct TrainCommand: ParsableCommand {
     options.killAt = killAt.flatMap(KillPoint.init(argument:))
     options.display = quiet ? .quiet : .automatic
     options.commandLine = CommandLine.arguments
+    let job: any Communicator
+    do {
+      job = try Communicators.open(communicator.choice, catalog: catalog)
+    } catch {
+      FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+      throw ExitCode(1)
+    }
+    // Rank 0 speaks for the run; the others' notices would repeat its own.
+    if !job.isLeader, logLevel == nil { _ = HostLog.setLevel(named: "warning") }
     do throws(PluginFailure) {
       let training =
         if let resume {
-          try TrainingRun.resume(runConfig, in: resume, options: options)
+          try TrainingRun.resume(runConfig, in: resume, options: options, communicator: job)
         } else {
-          try TrainingRun.begin(runConfig, in: out ?? "runs/" + runConfig.name, options: options)
+          try TrainingRun.begin(
+            runConfig, in: out ?? "runs/" + runConfig.name, options: options, communicator: job)
         }
       let reports = try training.run()
+      job.close()
+      guard job.isLeader else { return }
       let last =
         reports.last.map { "test_error \(percent($0.testError)) after epoch \($0.epoch); " } ?? ""
       FileHandle.standardError.write(
         Data("\(last)saved \(training.folder)/\(RunFolder.weightsName)\n".utf8))
       if json { print(Summary.json(reports, folder: training.folder)) }
     } catch {
-      FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+      let rank = job.size > 1 ? "rank \(job.rank): " : ""
+      FileHandle.standardError.write(Data("error: \(rank)\(error.message)\n".utf8))
+      // Another rank may be waiting in a collective this one will never reach: end them all.
+      if job.size > 1 { job.abort(code: 1) }
       throw ExitCode(1)
     }
   }
