@@ -46,12 +46,14 @@ final class DataParallelTests: XCTestCase {
   }
 
   /// C-EP with every step summed over ranks is exact; averaging θ at the batch's end is the
-  /// named approximation: close to it, and not equal.
+  /// named approximation: close to it, and not equal. Its error grows as η² (at ten times
+  /// these rates the weights differ by 40 % of their largest, 170–500 times more), so the
+  /// rates are C-EP's usual size.
   func testContinualStepsAreSummedOrAveragedAsConfigured() throws {
     let run = try TinyRun(
       config: Self.config(
         learner: "{id: cep, nudged_steps: 4, beta: 0.5}",
-        dynamics: "{id: discrete, free_steps: 8}", optimizer: "{lr: [0.05, 0.1]}"))
+        dynamics: "{id: discrete, free_steps: 8}", optimizer: "{lr: [0.005, 0.01]}"))
     try expectSuccess(run.train("single"))
     try expectSuccess(MPIRun.train(run, "step", ranks: 2))
     try assertSameWeights(run.weights("single"), run.weights("step"), tolerance: 1e-10, "step")
@@ -62,7 +64,7 @@ final class DataParallelTests: XCTestCase {
     let difference = zip(exact, averaged).map { abs($0 - $1) }.max() ?? 0
     let scale = exact.map(abs).max() ?? 1
     XCTAssertGreaterThan(difference, 1e-9, "averaging at the batch's end is not the exact sum")
-    XCTAssertLessThan(difference, 0.05 * scale, "averaging at the batch's end stays close")
+    XCTAssertLessThan(difference, 0.01 * scale, "averaging at the batch's end stays close")
   }
 
   /// A run killed under mpirun resumes under mpirun to the weights of an uninterrupted one.

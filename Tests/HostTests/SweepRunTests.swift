@@ -149,4 +149,27 @@ final class SweepRunTests: XCTestCase {
     XCTAssertTrue(summary.rows.allSatisfy { $0.testError.standardDeviation != nil })
     XCTAssertEqual(try sweep.summaryLines().count, 2)
   }
+
+  /// The same under `mpirun -np 2`: each rank trains its two runs, the summary holds all four,
+  /// and the runs are the ones a single process trains.
+  func testMPIRunSpreadsTheRunsOverRanks() throws {
+    let sweep = try TinySweep()
+    let result = try MPIRun.eqprop(["sweep", sweep.sweepPath], ranks: 2)
+    XCTAssertEqual(result.status, 0, result.standardError)
+    for (rank, runs) in [(0, [1, 3]), (1, [2, 4])] {
+      for run in runs {
+        XCTAssertTrue(
+          result.standardError.contains("rank \(rank): run \(run)/4 "), result.standardError)
+      }
+    }
+    XCTAssertEqual(try sweep.summaryLines().map { $0["finished"] as? Int }, [2, 2])
+    let alone = try TinySweep()
+    _ = try alone.run(try alone.plan())
+    for name in ["0-seed1", "1-seed2"] {
+      let weights = { (out: String) in
+        try SafetensorsFile.read(out + "/" + name + "/" + RunFolder.weightsName).tensors.map(\.bytes)
+      }
+      XCTAssertEqual(try weights(sweep.out), try weights(alone.out), name)
+    }
+  }
 }
