@@ -75,6 +75,13 @@ final class CommunicatorCommandTests: XCTestCase {
         "mpirun is not on PATH (\(path.joined(separator: ":"))): run scripts/install-packages, "
           + "which installs openmpi-bin")
     }
+    // Open MPI keeps what MPI_Init allocates (its op tables, its components' state) past
+    // MPI_Finalize, so under scripts/sanitize LeakSanitizer reports it in every rank. Those
+    // leaks are not eqprop's, whose own are checked by the runs without mpirun.
+    var environment = environment
+    if let options = environment["ASAN_OPTIONS"] {
+      environment["ASAN_OPTIONS"] = options + ":detect_leaks=0"
+    }
     return try ProcessRunner.run(
       mpirun,
       ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", eqprop] + arguments,
