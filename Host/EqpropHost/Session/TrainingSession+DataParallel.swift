@@ -13,12 +13,18 @@ extension TrainingSession {
   /// `set` ← Σ_ranks weight_r · set_r, in place: the global batch's mean of a rank's mean over
   /// its shard (learners write means over the batch they were given).
   func sumOverRanks(_ set: TensorSet) throws(PluginFailure) {
+    try sumOverRanks(set, into: set)
+  }
+
+  /// `target` ← Σ_ranks weight_r · `source`_r (`sumOverRanks` into another set of θ's shapes).
+  private func sumOverRanks(_ source: TensorSet, into target: TensorSet) throws(PluginFailure) {
     guard isDistributed else { return }
     let weight = shard?.weight ?? 1
-    for index in 0..<set.count {
-      let count = set.elementCount(index)
-      guard count > 0, let data = set.data(index) else { continue }
-      try kernel.axpby(count, 0, data, weight, data)
+    for index in 0..<target.count {
+      let count = target.elementCount(index)
+      guard count > 0, let data = target.data(index) else { continue }
+      // β = 0: y ← w·x, whatever y held; one pass, also when the sets are the same.
+      try kernel.axpby(count, weight, source.data(index), 0, data)
       try communicator.allreduceSum(data, count: count, dtype: config.dtype)
     }
   }
@@ -34,8 +40,7 @@ extension TrainingSession {
       scratch = try TensorSet(dtype: config.dtype, shapes: model.parameterShapes)
       reduceScratch = scratch
     }
-    try scratch.copy(from: update)
-    try sumOverRanks(scratch)
+    try sumOverRanks(update, into: scratch)
     return scratch
   }
 
