@@ -7,9 +7,12 @@ import XCTest
 /// them.
 final class CommunicatorCommandTests: XCTestCase {
   private var eqprop: String { RepositoryPaths.binaryFolder + "/eqprop" }
+  private var singleThread: [String: String] {
+    ProcessInfo.processInfo.environment.merging(["EQPROP_THREADS": "1"]) { $1 }
+  }
 
   func testWithoutALauncherItIsASingleProcess() throws {
-    let result = try ProcessRunner.run(eqprop, ["communicator"], environment: environment)
+    let result = try ProcessRunner.run(eqprop, ["communicator"], environment: singleThread)
     XCTAssertEqual(result.status, 0, result.standardError)
     XCTAssertEqual(
       result.standardOutput,
@@ -17,7 +20,7 @@ final class CommunicatorCommandTests: XCTestCase {
   }
 
   func testTwoRanksUnderMpirunAgree() throws {
-    let result = try mpirun(ranks: 2, ["communicator"])
+    let result = try MPIRun.eqprop(["communicator"], ranks: 2)
     XCTAssertEqual(result.status, 0, result.standardError + result.standardOutput)
     // Rank 0 alone prints.
     let lines = result.standardOutput.split(separator: "\n")
@@ -39,13 +42,13 @@ final class CommunicatorCommandTests: XCTestCase {
       ["EQP_MPI_CHUNK=1000"],
       flags: flags.standardOutput.split(whereSeparator: \.isWhitespace).map(String.init),
       into: folder)
-    let result = try mpirun(ranks: 3, ["communicator", "--plugins", folder])
+    let result = try MPIRun.eqprop(["communicator", "--plugins", folder], ranks: 3)
     XCTAssertEqual(result.status, 0, result.standardError + result.standardOutput)
     XCTAssertTrue(result.standardOutput.hasPrefix("3 ranks over "), result.standardOutput)
   }
 
   func testNoneUnderMpirunRunsEachRankAlone() throws {
-    let result = try mpirun(ranks: 2, ["communicator", "--communicator", "none"])
+    let result = try MPIRun.eqprop(["communicator", "--communicator", "none"], ranks: 2)
     XCTAssertEqual(result.status, 0, result.standardError + result.standardOutput)
     XCTAssertEqual(
       result.standardOutput.split(separator: "\n"),
@@ -53,44 +56,8 @@ final class CommunicatorCommandTests: XCTestCase {
   }
 
   func testUnknownChoiceIsAUsageError() throws {
-    let result = try ProcessRunner.run(eqprop, ["communicator", "--communicator", "Open/MPI"], environment: environment)
+    let result = try ProcessRunner.run(eqprop, ["communicator", "--communicator", "Open/MPI"], environment: singleThread)
     XCTAssertEqual(result.status, 64, result.standardError)
     XCTAssertTrue(result.standardError.contains("'Open/MPI' is neither auto, none nor a plugin id"), result.standardError)
   }
-
-  // MARK: Running
-
-  private var environment: [String: String] {
-    var environment = ProcessInfo.processInfo.environment
-    environment["EQPROP_THREADS"] = "1"
-    return environment
-  }
-
-  /// `mpirun -np ranks eqprop arguments`, as root if need be, on more ranks than cores.
-  private func mpirun(ranks: Int, _ arguments: [String]) throws -> ProcessRunner.Result {
-    let path = (environment["PATH"] ?? "").split(separator: ":")
-    guard let mpirun = path.map({ "\($0)/mpirun" }).first(where: FileManager.default.isExecutableFile)
-    else {
-      throw MissingProgram(
-        "mpirun is not on PATH (\(path.joined(separator: ":"))): run scripts/install-packages, "
-          + "which installs openmpi-bin")
-    }
-    // Open MPI keeps what MPI_Init allocates (its op tables, its components' state) past
-    // MPI_Finalize, so under scripts/sanitize LeakSanitizer reports it in every rank. Those
-    // leaks are not eqprop's, whose own are checked by the runs without mpirun.
-    var environment = environment
-    if let options = environment["ASAN_OPTIONS"] {
-      environment["ASAN_OPTIONS"] = options + ":detect_leaks=0"
-    }
-    return try ProcessRunner.run(
-      mpirun,
-      ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", eqprop] + arguments,
-      environment: environment)
-  }
-}
-
-/// A program the tests need is not installed; thrown, so the test fails with the sentence.
-private struct MissingProgram: Error, CustomStringConvertible {
-  var description: String
-  init(_ description: String) { self.description = description }
 }

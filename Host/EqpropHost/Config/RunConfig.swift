@@ -266,9 +266,9 @@ enum HostSchema {
   static let parallel = [
     option(
       "continual_reduce", EQP_OPT_STRING, "step",
-      "C-EP/C-VF under MPI: step (exact: an allreduce per second-phase step) or batch (an "
-        + "approximation: each rank applies its own shard's steps, θ is averaged over ranks at "
-        + "the batch's end)"),
+      "C-EP/C-VF under MPI: step (exact: an allreduce per second-phase step) or batch "
+        + "(accumulate-then-reduce, an approximation: each rank applies its own shard's steps, "
+        + "θ is averaged over ranks at the batch's end)"),
   ]
   /// One `hooks:` entry; `every` and `every_batches` are checked by `HookConfig`.
   static let hook = [
