@@ -79,6 +79,25 @@ final class DataParallelTests: XCTestCase {
     try run.assertSameRun("killed", as: "whole")
   }
 
+  /// The checkpoint is the same whatever the ranks (rank 0 gathers the persistent states of
+  /// all examples), so a run killed on 2 ranks resumes on 3, or in one process, to the
+  /// uninterrupted weights up to the order of the sums, with a warning that says so.
+  func testARunResumesOnAnotherNumberOfRanks() throws {
+    let run = try TinyRun(config: Self.exactConfig)
+    try expectSuccess(MPIRun.train(run, "whole", ranks: 2))
+    for (name, ranks) in [("on-3", 3), ("alone", 1)] {
+      let killed = try MPIRun.train(
+        run, name, ranks: 2, ["--checkpoint-every", "7", "--exit-after-batches", "30"])
+      XCTAssertNotEqual(killed.status, 0, "the run was to stop after 30 batches")
+      let resumed = try ranks == 1 ? run.resume(name) : MPIRun.resume(run, name, ranks: ranks)
+      expectSuccess(resumed)
+      XCTAssertTrue(
+        resumed.standardError.contains("the run started on 2 ranks and resumes on \(ranks)"),
+        resumed.standardError)
+      try assertSameWeights(run.weights("whole"), run.weights(name), tolerance: 1e-10, name)
+    }
+  }
+
   func testABatchWithFewerExamplesThanRanksIsRefused() throws {
     let run = try TinyRun(config: Self.exactConfig)
     let result = try MPIRun.train(run, "uneven", ranks: 2, ["--set", "training.train_limit=401"])
