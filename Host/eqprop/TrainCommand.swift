@@ -167,6 +167,14 @@ struct TrainCommand: ParsableCommand {
         Data("\(last)saved \(training.folder)/\(RunFolder.weightsName)\n".utf8))
       if json { print(Summary.json(reports, folder: training.folder)) }
     } catch {
+      if let failed = error.agreedFrom {
+        // Every rank knows: the one that failed says why, and all leave the job cleanly.
+        if failed == job.rank {
+          FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+        }
+        job.close()
+        throw ExitCode(1)
+      }
       let rank = job.size > 1 ? "rank \(job.rank): " : ""
       FileHandle.standardError.write(Data("error: \(rank)\(error.message)\n".utf8))
       // Another rank may be waiting in a collective this one will never reach: end them all.

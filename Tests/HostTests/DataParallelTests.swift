@@ -67,6 +67,20 @@ final class DataParallelTests: XCTestCase {
     XCTAssertLessThan(difference, 0.01 * scale, "averaging at the batch's end stays close")
   }
 
+  /// C-VF: the vector-field model's own step rule (step_update), random β signs and the
+  /// model's hook, summed over ranks every step.
+  func testVectorFieldStepsSumOverRanks() throws {
+    let run = try TinyRun(
+      config: Self.config(
+        learner: "{id: cep, nudged_steps: 4, beta: 0.2, beta_sign: random}",
+        dynamics: "{id: discrete, free_steps: 8}", optimizer: "{lr: [0.005, 0.01]}",
+        model: "{id: vf, layers: [10, 16, 784], angle: 0}")
+        + "\nhooks: [{plugin: vf, function: psi, args: [0], every: epoch}]\n")
+    try expectSuccess(run.train("single"))
+    try expectSuccess(MPIRun.train(run, "ranks-2", ranks: 2))
+    try assertSameWeights(run.weights("single"), run.weights("ranks-2"), tolerance: 1e-10, "C-VF")
+  }
+
   /// A run killed under mpirun resumes under mpirun to the weights of an uninterrupted one.
   func testAResumedRunReachesTheUninterruptedWeights() throws {
     let run = try TinyRun(config: Self.exactConfig)
@@ -98,25 +112,31 @@ final class DataParallelTests: XCTestCase {
     }
   }
 
+  /// A refusal every rank reaches stops them all cleanly, rank 0 alone saying why.
   func testABatchWithFewerExamplesThanRanksIsRefused() throws {
     let run = try TinyRun(config: Self.exactConfig)
     let result = try MPIRun.train(run, "uneven", ranks: 2, ["--set", "training.train_limit=401"])
     XCTAssertEqual(result.status, 1, result.standardError)
-    XCTAssertTrue(
-      result.standardError.contains("gives a batch of 1, fewer than the 2 ranks"), result.standardError)
+    XCTAssertEqual(
+      result.standardError.components(separatedBy: "gives a batch of 1, fewer than the 2 ranks").count,
+      2, "said once, by rank 0: \(result.standardError)")
+    XCTAssertFalse(
+      result.standardError.contains("MPI_ABORT"),
+      "every rank knew, so all left the job cleanly: \(result.standardError)")
   }
 
   // MARK: Helpers
 
-  /// TinyRun's data and sizes in f64, with another learner and dynamics.
+  /// TinyRun's data and sizes in f64, with another learner, dynamics or model.
   static func config(
-    learner: String, dynamics: String, optimizer: String = "{lr: [0.05, 0.1], momentum: 0.5}"
+    learner: String, dynamics: String, optimizer: String = "{lr: [0.05, 0.1], momentum: 0.5}",
+    model: String = "{id: dense, layers: [10, 16, 784]}"
   ) -> String {
     """
     name: tiny
     seed: 3
     dtype: f64
-    model: {id: dense, layers: [10, 16, 784]}
+    model: \(model)
     dynamics: \(dynamics)
     learner: \(learner)
     optimizer: \(optimizer)

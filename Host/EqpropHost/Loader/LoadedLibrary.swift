@@ -53,6 +53,9 @@ public final class LoadedLibrary: @unchecked Sendable {
 /// A plugin call or library setup that failed, with the sentence to show.
 public struct PluginFailure: Error, CustomStringConvertible, Sendable {
   public var message: String
+  /// In a job of several processes, the rank whose failure every rank has learned of
+  /// (`Communicator.agree`), so that all can stop cleanly; nil when the others may not know.
+  public var agreedFrom: Int?
   public init(_ message: String) { self.message = message }
   public var description: String { message }
 }

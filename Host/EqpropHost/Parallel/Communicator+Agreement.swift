@@ -1,7 +1,8 @@
 extension Communicator {
-  /// Runs `body` on every rank and, when it failed on any, throws on every rank: the failed
-  /// rank its own error, the others the first failed rank's sentence. Setting up a run goes
-  /// through this, so that no rank waits in a collective that a failed one never reaches.
+  /// Runs `body` on every rank and, when it failed on any, throws on every rank: a failed
+  /// rank its own error, the others the first failed rank's sentence, each with `agreedFrom`
+  /// naming that first rank. Setting up a run goes through this, so that no rank waits in a
+  /// collective that a failed one never reaches.
   public func agree<T>(_ body: () throws(PluginFailure) -> T) throws(PluginFailure) -> T {
     let outcome: Result<T, PluginFailure>
     do {
@@ -14,12 +15,15 @@ extension Communicator {
     var sentence: [UInt8] = []
     if case .failure(let error) = outcome { sentence = Array(("failed: " + error.message).utf8) }
     let sentences = try allgather(sentence)
-    if case .failure(let error) = outcome { throw error }
-    if let failed = sentences.firstIndex(where: { !$0.isEmpty }) {
-      throw PluginFailure(
-        "rank \(failed) \(String(decoding: sentences[failed], as: UTF8.self)); this rank stops too")
-    }
-    return try outcome.get()
+    guard let failed = sentences.firstIndex(where: { !$0.isEmpty }) else { return try outcome.get() }
+    // Each rank keeps its own error; all name the first failed rank as the one to speak.
+    var error =
+      if case .failure(let own) = outcome { own } else {
+        PluginFailure(
+          "rank \(failed) \(String(decoding: sentences[failed], as: UTF8.self)); this rank stops too")
+      }
+    error.agreedFrom = failed
+    throw error
   }
 
   /// Runs `body` on rank 0 alone (writing the run folder), the others waiting for its outcome.
