@@ -57,10 +57,19 @@ struct SweepCommand: ParsableCommand {
     let command = (["eqprop"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
     let summary: SweepSummary?
     do {
-      var sweep = try SweepFile.load(file: sweepFile).adding(settings.values, data: data)
-      if let out { sweep.out = out }
-      let plan = try SweepPlan(sweep, catalog: catalog)
-      try plan.checkPlugins()
+      // Every rank reads the same file; the first to fail says why and all leave cleanly.
+      let plan = try communicator.agree { () throws(PluginFailure) in
+        let plan: SweepPlan
+        do throws(ConfigError) {
+          var sweep = try SweepFile.load(file: sweepFile).adding(settings.values, data: data)
+          if let out { sweep.out = out }
+          plan = try SweepPlan(sweep, catalog: catalog)
+        } catch {
+          throw PluginFailure("\(error)")
+        }
+        try plan.checkPlugins()
+        return plan
+      }
       let runner = SweepRunner(
         plan: plan, communicator: communicator, catalog: catalog,
         commandLine: CommandLine.arguments
@@ -70,6 +79,11 @@ struct SweepCommand: ParsableCommand {
       summary = try runner.run(command: command)
       communicator.close()
     } catch {
+      if let failed = error.agreedFrom {
+        if failed == communicator.rank { FileHandle.standardError.write(Data("error: \(error)\n".utf8)) }
+        communicator.close()
+        throw ExitCode(1)
+      }
       FileHandle.standardError.write(Data("error: \(error)\n".utf8))
       // The other ranks would wait forever in the sweep's allgather.
       if communicator.size > 1 { communicator.abort(code: 1) }
