@@ -6,7 +6,8 @@ import _EqpropKernelThreads
 /// parts that run on every core, so plugins use the machine without knowing about threads.
 ///
 /// The count comes from `EQPROP_THREADS`, else from `OPENBLAS_NUM_THREADS` (the knob earlier
-/// commands in the docs set), else the cores this process may use. OpenBLAS
+/// commands in the docs set), else the cores this process may use, shared with the other ranks
+/// an MPI launcher put on this machine. OpenBLAS
 /// is held at one thread: the kernel splits the work itself, which on EP's batch-20 shapes is
 /// about 1.4 times faster than OpenBLAS's own threading (docs/PERFORMANCE.md).
 public enum WorkerPool {
@@ -63,8 +64,8 @@ public enum WorkerPool {
   }()
 
   private static func requestedThreads() -> Int {
-    let cores = ProcessInfo.processInfo.activeProcessorCount
     let environment = ProcessInfo.processInfo.environment
+    let cores = defaultThreads(cores: ProcessInfo.processInfo.activeProcessorCount, environment: environment)
     guard
       let (name, text) = ["EQPROP_THREADS", "OPENBLAS_NUM_THREADS"].lazy
         .compactMap({ name in environment[name].map { (name, $0) } }).first
@@ -75,5 +76,15 @@ public enum WorkerPool {
       return cores
     }
     return count
+  }
+
+  /// The cores each process gets when nothing sets the count: all of them, or an equal share
+  /// when a launcher started several ranks on this machine (`mpirun -np 2` on 2 cores would
+  /// otherwise run 4 threads, 28 % slower on P-2h than 2 × 1).
+  static func defaultThreads(cores: Int, environment: [String: String]) -> Int {
+    let ranksHere =
+      ["OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"].lazy
+      .compactMap { environment[$0].flatMap { Int($0) } }.first ?? 1
+    return max(1, cores / max(ranksHere, 1))
   }
 }

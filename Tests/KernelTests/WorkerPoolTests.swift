@@ -27,6 +27,14 @@ final class WorkerPoolTests: XCTestCase {
     }
   }
 
+  /// Without EQPROP_THREADS, ranks a launcher put on one machine share its cores.
+  func testRanksOnOneMachineShareItsCores() {
+    XCTAssertEqual(WorkerPool.defaultThreads(cores: 8, environment: [:]), 8)
+    XCTAssertEqual(WorkerPool.defaultThreads(cores: 8, environment: ["OMPI_COMM_WORLD_LOCAL_SIZE": "2"]), 4)
+    XCTAssertEqual(WorkerPool.defaultThreads(cores: 2, environment: ["MPI_LOCALNRANKS": "3"]), 1)
+    XCTAssertEqual(WorkerPool.defaultThreads(cores: 4, environment: ["OMPI_COMM_WORLD_LOCAL_SIZE": "x"]), 4)
+  }
+
   func testACallFromInsideAPartRunsItsPartsToo() {
     WorkerPool.setThreads(2)
     var inner = [Int](repeating: 0, count: 2 * 8)
