@@ -184,7 +184,8 @@ public final class TrainingSession {
     } else if isDistributed && !reducesEveryStep {
       try averageOverRanks()
       try checkParameters(
-        culprit: learnerName, event: "by the end of the batch (averaged over \(communicator.size) ranks)")
+        culprit: stepsAppliedByModel > 0 ? Self.name(model.plugin) : learnerName,
+        event: "with the batch's \(updates) updates, averaged over \(communicator.size) ranks")
     } else if stepsAppliedByModel > 0 {
       try checkParameters(
         culprit: Self.name(model.plugin),
