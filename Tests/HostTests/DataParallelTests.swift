@@ -19,14 +19,11 @@ final class DataParallelTests: XCTestCase {
     // 20 examples per batch: 10 + 10 on two ranks, 7 + 7 + 6 on three.
     for ranks in [2, 3] {
       let name = "ranks-\(ranks)"
-      try expectSuccess(MPIRun.train(run, name, ranks: ranks))
+      try trainOnRanks(run, name, ranks: ranks)
       try assertSameWeights(run.weights("single"), run.weights(name), tolerance: 1e-10, name)
       XCTAssertEqual(
         try epochErrors(run, "single"), try epochErrors(run, name),
         "\(name): the epochs' train and test errors")
-      let manifest = try JSONSerialization.jsonObject(
-        with: Data(contentsOf: URL(fileURLWithPath: run.path(name) + "/" + RunFolder.manifestName)))
-      XCTAssertEqual((manifest as? [String: Any])?["ranks"] as? Int, ranks)
       XCTAssertEqual(
         try FileManager.default.contentsOfDirectory(atPath: run.path(name)).sorted(),
         try FileManager.default.contentsOfDirectory(atPath: run.path("single")).sorted(),
@@ -39,26 +36,25 @@ final class DataParallelTests: XCTestCase {
       let run = try TinyRun(
         config: Self.config(learner: learner, dynamics: "{id: discrete, free_steps: 8}"))
       try expectSuccess(run.train("single"))
-      try expectSuccess(MPIRun.train(run, "ranks-2", ranks: 2))
+      try trainOnRanks(run, "ranks-2", ranks: 2)
       try assertSameWeights(
         run.weights("single"), run.weights("ranks-2"), tolerance: 1e-10, learner)
     }
   }
 
   /// C-EP with every step summed over ranks is exact; averaging θ at the batch's end is the
-  /// named approximation: close to it, and not equal. Its error grows as η² (at ten times
-  /// these rates the weights differ by 40 % of their largest, 170–500 times more), so the
-  /// rates are C-EP's usual size.
+  /// named approximation: close to it, and not equal. Its error accumulates over batches
+  /// and grows with the rates (docs/PERFORMANCE.md, "MPI"), so the rates are C-EP's usual
+  /// size and the run short.
   func testContinualStepsAreSummedOrAveragedAsConfigured() throws {
     let run = try TinyRun(
       config: Self.config(
         learner: "{id: cep, nudged_steps: 4, beta: 0.5}",
         dynamics: "{id: discrete, free_steps: 8}", optimizer: "{lr: [0.005, 0.01]}"))
     try expectSuccess(run.train("single"))
-    try expectSuccess(MPIRun.train(run, "step", ranks: 2))
+    try trainOnRanks(run, "step", ranks: 2)
     try assertSameWeights(run.weights("single"), run.weights("step"), tolerance: 1e-10, "step")
-    try expectSuccess(
-      MPIRun.train(run, "batch", ranks: 2, ["--set", "parallel.continual_reduce=batch"]))
+    try trainOnRanks(run, "batch", ranks: 2, ["--set", "parallel.continual_reduce=batch"])
     let exact = try run.weights("single").flatMap { try XCTUnwrap($0.doubles()) }
     let averaged = try run.weights("batch").flatMap { try XCTUnwrap($0.doubles()) }
     let difference = zip(exact, averaged).map { abs($0 - $1) }.max() ?? 0
@@ -77,14 +73,14 @@ final class DataParallelTests: XCTestCase {
         model: "{id: vf, layers: [10, 16, 784], angle: 0}")
         + "\nhooks: [{plugin: vf, function: psi, args: [0], every: epoch}]\n")
     try expectSuccess(run.train("single"))
-    try expectSuccess(MPIRun.train(run, "ranks-2", ranks: 2))
+    try trainOnRanks(run, "ranks-2", ranks: 2)
     try assertSameWeights(run.weights("single"), run.weights("ranks-2"), tolerance: 1e-10, "C-VF")
   }
 
   /// A run killed under mpirun resumes under mpirun to the weights of an uninterrupted one.
   func testAResumedRunReachesTheUninterruptedWeights() throws {
     let run = try TinyRun(config: Self.exactConfig)
-    try expectSuccess(MPIRun.train(run, "whole", ranks: 2))
+    try trainOnRanks(run, "whole", ranks: 2)
     let killed = try MPIRun.train(
       run, "killed", ranks: 2, ["--checkpoint-every", "7", "--exit-after-batches", "30"])
     XCTAssertNotEqual(killed.status, 0, "the run was to stop after 30 batches")
@@ -98,7 +94,7 @@ final class DataParallelTests: XCTestCase {
   /// uninterrupted weights up to the order of the sums, with a warning that says so.
   func testARunResumesOnAnotherNumberOfRanks() throws {
     let run = try TinyRun(config: Self.exactConfig)
-    try expectSuccess(MPIRun.train(run, "whole", ranks: 2))
+    try trainOnRanks(run, "whole", ranks: 2)
     for (name, ranks) in [("on-3", 3), ("alone", 1)] {
       let killed = try MPIRun.train(
         run, name, ranks: 2, ["--checkpoint-every", "7", "--exit-after-batches", "30"])
@@ -143,6 +139,20 @@ final class DataParallelTests: XCTestCase {
     training: {epochs: 2, batch_size: 20, train_limit: 200, test_limit: 100}
     data: {dir: \(RepositoryPaths.mnist)}
     """
+  }
+
+  /// `eqprop train` of `run` into `name` on `ranks` ranks, which must succeed and must have
+  /// run as one job of that many ranks (run.json), not as ranks training alone.
+  private func trainOnRanks(
+    _ run: TinyRun, _ name: String, ranks: Int, _ extra: [String] = [],
+    file: StaticString = #filePath, line: UInt = #line
+  ) throws {
+    expectSuccess(try MPIRun.train(run, name, ranks: ranks, extra), file: file, line: line)
+    let manifest = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: URL(fileURLWithPath: run.path(name) + "/" + RunFolder.manifestName)))
+    XCTAssertEqual(
+      (manifest as? [String: Any])?["ranks"] as? Int, ranks, "\(name): run.json's ranks",
+      file: file, line: line)
   }
 
   private func expectSuccess(
